@@ -1,0 +1,54 @@
+package dev.regscope.cli;
+
+import dev.regscope.metrics.Exposition;
+import dev.regscope.model.Snapshot;
+import dev.regscope.report.ScanJson;
+import dev.regscope.report.ScanTable;
+import dev.regscope.scan.ScanState;
+import dev.regscope.scan.Scanner;
+import dev.regscope.storage.NioTreeReader;
+import dev.regscope.storage.StorageLayout;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code regscope scan PATH}: scan once and print a table, JSON, or the exact /metrics text. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+    description = "Scan a registry storage folder once and print what it holds.")
+public final class ScanCommand implements Callable<Integer> {
+  enum Format { table, json, prometheus }
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "PATH", description = "Registry storage root, its docker/registry/v2 folder, "
+      + "or a folder holding repositories/ and blobs/.")
+  Path path;
+
+  @Option(names = "--format", defaultValue = "table", description = "table, json or prometheus (default: ${DEFAULT-VALUE})")
+  Format format;
+
+  @Override
+  public Integer call() throws Exception {
+    StorageLayout layout = StorageArgument.locate(path, spec);
+    var log = LoggerFactory.getLogger("dev.regscope.scan");
+    Snapshot snapshot = new Scanner(layout, new NioTreeReader(), Clock.systemUTC(), p -> log.warn("{}", p)).scan();
+    PrintWriter out = spec.commandLine().getOut();
+    switch (format) {
+      case table -> ScanTable.write(snapshot, out);
+      case json -> {
+        ScanJson.write(snapshot, out);
+        out.println();
+      }
+      case prometheus -> Exposition.write(ScanState.EMPTY.after(snapshot), out);
+    }
+    out.flush();
+    return 0;
+  }
+}

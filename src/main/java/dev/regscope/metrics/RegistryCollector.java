@@ -1,0 +1,121 @@
+package dev.regscope.metrics;
+
+import dev.regscope.model.BrokenTag;
+import dev.regscope.model.Damage;
+import dev.regscope.model.PlatformStats;
+import dev.regscope.model.RepositoryStats;
+import dev.regscope.model.Snapshot;
+import dev.regscope.model.TagStats;
+import dev.regscope.scan.ScanState;
+import io.prometheus.client.Collector;
+import io.prometheus.client.CounterMetricFamily;
+import io.prometheus.client.GaugeMetricFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Turns the published {@link ScanState} into metric families. It never touches the disk: everything comes
+ * from the snapshot (the one exception is on-demand mode, where asking the supplier runs the shared scan).
+ */
+public final class RegistryCollector extends Collector implements Collector.Describable {
+  private static final List<String> REPO = List.of("repository");
+  private static final List<String> TAG = List.of("repository", "tag");
+  private static final List<String> PLATFORM = List.of("repository", "tag", "platform");
+
+  private final Supplier<ScanState> state;
+
+  public RegistryCollector(Supplier<ScanState> state) {
+    this.state = state;
+  }
+
+  /** Describing returns nothing so that registering the collector does not run a scan. */
+  @Override
+  public List<MetricFamilySamples> describe() {
+    return List.of();
+  }
+
+  @Override
+  public List<MetricFamilySamples> collect() {
+    return families(state.get());
+  }
+
+  /** The families for a state; pure, so tests can check them without a registry or a server. */
+  public static List<MetricFamilySamples> families(ScanState state) {
+    List<MetricFamilySamples> families = new ArrayList<>();
+    state.latest().ifPresent(snapshot -> addRegistry(snapshot, families));
+    addHealth(state, families);
+    return families;
+  }
+
+  private static void addRegistry(Snapshot snapshot, List<MetricFamilySamples> families) {
+    GaugeMetricFamily tags = new GaugeMetricFamily("repository_tags_total",
+        "Tags in the repository, readable or broken.", REPO);
+    GaugeMetricFamily revisions = new GaugeMetricFamily("repository_revisions_total",
+        "Manifest revisions in the repository (tagged, untagged and index children).", REPO);
+    GaugeMetricFamily layers = new GaugeMetricFamily("repository_tag_layers_total",
+        "Layers of the image the tag points at; for a multi-platform tag, the sum over its child manifests.", TAG);
+    GaugeMetricFamily size = new GaugeMetricFamily("repository_tag_size_bytes",
+        "Sum of the sizes of the layers counted in repository_tag_layers_total.", TAG);
+    GaugeMetricFamily platformLayers = new GaugeMetricFamily("repository_tag_platform_layers_total",
+        "Layers of the child manifests of a multi-platform tag for one platform.", PLATFORM);
+    GaugeMetricFamily platformSize = new GaugeMetricFamily("repository_tag_platform_size_bytes",
+        "Size of the layers of the child manifests of a multi-platform tag for one platform.", PLATFORM);
+    GaugeMetricFamily broken = new GaugeMetricFamily("regscope_broken_tags",
+        "Tags whose manifest or a child manifest is missing or unreadable, by reason.", List.of("repository", "reason"));
+
+    for (RepositoryStats repository : snapshot.repositories()) {
+      String name = repository.name();
+      tags.addMetric(List.of(name), repository.tagCount());
+      revisions.addMetric(List.of(name), repository.revisions());
+      for (TagStats tag : repository.tags()) {
+        List<String> labels = List.of(name, tag.name());
+        layers.addMetric(labels, tag.layers());
+        size.addMetric(labels, tag.sizeBytes());
+        for (PlatformStats platform : tag.platforms()) {
+          List<String> platformLabels = List.of(name, tag.name(), platform.platform());
+          platformLayers.addMetric(platformLabels, platform.layers());
+          platformSize.addMetric(platformLabels, platform.sizeBytes());
+        }
+      }
+      Map<Damage, Integer> reasons = new TreeMap<>();
+      for (BrokenTag tag : repository.brokenTags()) {
+        reasons.merge(tag.reason(), 1, Integer::sum);
+      }
+      reasons.forEach((reason, count) -> broken.addMetric(List.of(name, reason.label()), count));
+    }
+    families.addAll(List.of(tags, revisions, layers, size, platformLayers, platformSize, broken));
+
+    families.add(new GaugeMetricFamily("regscope_scan_duration_seconds",
+        "Wall-clock time of the last complete scan.", snapshot.duration().toNanos() / 1e9));
+    families.add(new GaugeMetricFamily("regscope_scan_last_success_timestamp_seconds",
+        "Unix time at which the last complete scan finished.", snapshot.finishedAt().toEpochMilli() / 1e3));
+    families.add(new GaugeMetricFamily("regscope_scan_repositories",
+        "Repositories seen in the last complete scan.", snapshot.repositories().size()));
+    families.add(new GaugeMetricFamily("regscope_scan_tags",
+        "Tags seen in the last complete scan.", snapshot.tagCount()));
+    families.add(new GaugeMetricFamily("regscope_scan_manifests",
+        "Distinct manifests (tagged and index children) read or found in cache in the last complete scan.",
+        snapshot.manifests()));
+    GaugeMetricFamily problems = new GaugeMetricFamily("regscope_scan_problems",
+        "Damaged files and folders met in the last complete scan, by reason.", List.of("reason"));
+    snapshot.problemCounts().forEach((damage, count) -> problems.addMetric(List.of(damage.label()), count));
+    families.add(problems);
+  }
+
+  private static void addHealth(ScanState state, List<MetricFamilySamples> families) {
+    CounterMetricFamily errors = new CounterMetricFamily("regscope_scan_errors_total",
+        "Damage met while scanning, summed over all scans since start, by reason.", List.of("reason"));
+    for (Damage damage : Damage.values()) {
+      // Every reason is exported from the start, so rate() and increase() see the first error.
+      errors.addMetric(List.of(damage.label()), state.errorTotals().getOrDefault(damage, 0L));
+    }
+    families.add(errors);
+    families.add(new CounterMetricFamily("regscope_scans_total",
+        "Complete scans since start.", state.scans()));
+    families.add(new CounterMetricFamily("regscope_scan_failures_total",
+        "Scans that could not list the tree at all; the previous snapshot stayed published.", state.failedScans()));
+  }
+}

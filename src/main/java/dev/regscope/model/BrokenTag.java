@@ -1,0 +1,4 @@
+package dev.regscope.model;
+
+/** A tag whose manifest, or a child of it, is missing or unreadable: it has no layers or size. */
+public record BrokenTag(String name, Damage reason) {}

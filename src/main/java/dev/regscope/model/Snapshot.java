@@ -1,0 +1,34 @@
+package dev.regscope.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The immutable result of one complete scan; the server publishes the newest one. */
+public record Snapshot(
+    Instant finishedAt,
+    Duration duration,
+    List<RepositoryStats> repositories,
+    List<ScanProblem> problems,
+    int manifests) {
+
+  public Snapshot {
+    repositories = List.copyOf(repositories);
+    problems = List.copyOf(problems);
+  }
+
+  public int tagCount() {
+    return repositories.stream().mapToInt(RepositoryStats::tagCount).sum();
+  }
+
+  /** How many problems of each kind this scan met. */
+  public Map<Damage, Long> problemCounts() {
+    Map<Damage, Long> counts = new EnumMap<>(Damage.class);
+    for (ScanProblem problem : problems) {
+      counts.merge(problem.damage(), 1L, Long::sum);
+    }
+    return counts;
+  }
+}

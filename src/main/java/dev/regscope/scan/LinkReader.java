@@ -1,0 +1,115 @@
+package dev.regscope.scan;
+
+import dev.regscope.model.BrokenTag;
+import dev.regscope.model.Damage;
+import dev.regscope.storage.Digest;
+import dev.regscope.storage.FileTooLargeException;
+import dev.regscope.storage.InvalidDigestException;
+import dev.regscope.storage.StorageLayout;
+import dev.regscope.storage.TreeReader;
+import dev.regscope.storage.TreeReader.Entry;
+import dev.regscope.storage.TreeReader.EntryType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a repository's tag links and counts its revisions: the small files a scan reads most. */
+final class LinkReader {
+  /** A link file is 71 bytes; anything much larger is not a link. */
+  private static final int MAX_LINK_BYTES = 1024;
+
+  private final TreeReader reader;
+  private final ScanProblems problems;
+
+  LinkReader(TreeReader reader, ScanProblems problems) {
+    this.reader = reader;
+    this.problems = problems;
+  }
+
+  RepositoryContents read(RepositoryDir repository) {
+    if (!repository.hasManifests()) {
+      // Only _layers: blobs were pushed but no manifest yet, an ordinary moment in a push.
+      return new RepositoryContents(List.of(), List.of(), 0);
+    }
+    List<TagLink> tags = new ArrayList<>();
+    List<BrokenTag> broken = new ArrayList<>();
+    Path tagsDir = StorageLayout.tagsDir(repository.path());
+    try {
+      for (Entry entry : reader.list(tagsDir)) {
+        readTag(tagsDir.resolve(entry.name()), entry, tags, broken);
+      }
+    } catch (NoSuchFileException e) {
+      problems.add(tagsDir, Damage.NO_TAGS_FOLDER, "repository " + repository.name() + " has no tags folder");
+    } catch (IOException e) {
+      problems.add(tagsDir, Damage.READ_ERROR, "tags folder cannot be listed (" + e.getMessage() + ")");
+    }
+    tags.sort((a, b) -> a.tag().compareTo(b.tag()));
+    broken.sort((a, b) -> a.name().compareTo(b.name()));
+    return new RepositoryContents(tags, broken, countRevisions(repository));
+  }
+
+  private void readTag(Path tagDir, Entry entry, List<TagLink> tags, List<BrokenTag> broken) {
+    String tag = entry.name();
+    if (entry.type() == EntryType.SYMLINK) {
+      problems.add(tagDir, Damage.SYMLINK, "tag folder is a symbolic link, not followed");
+      broken.add(new BrokenTag(tag, Damage.SYMLINK));
+      return;
+    }
+    if (entry.type() != EntryType.DIRECTORY) {
+      return; // not a tag folder, or one deleted since the listing
+    }
+    Path link = StorageLayout.currentLink(tagDir);
+    try {
+      tags.add(new TagLink(tag, parseLink(reader.read(link, MAX_LINK_BYTES))));
+    } catch (NoSuchFileException e) {
+      if (!reader.exists(tagDir)) {
+        problems.add(tagDir, Damage.VANISHED, "tag folder vanished during the scan");
+        return;
+      }
+      problems.add(link, Damage.MISSING_LINK, "tag " + tag + " has no current link");
+      broken.add(new BrokenTag(tag, Damage.MISSING_LINK));
+    } catch (FileTooLargeException e) {
+      problems.add(link, Damage.BAD_LINK, "link file is larger than " + MAX_LINK_BYTES + " bytes");
+      broken.add(new BrokenTag(tag, Damage.BAD_LINK));
+    } catch (InvalidDigestException e) {
+      problems.add(link, Damage.BAD_LINK, "link file holds " + e.getMessage());
+      broken.add(new BrokenTag(tag, Damage.BAD_LINK));
+    } catch (IOException e) {
+      Damage damage = reader.isSymbolicLink(link) ? Damage.SYMLINK : Damage.READ_ERROR;
+      problems.add(link, damage, "link file cannot be read (" + e.getMessage() + ")");
+      broken.add(new BrokenTag(tag, damage));
+    }
+  }
+
+  /** Parses a link file: {@code sha256:<hex>}, tolerating surrounding whitespace that hand-made trees carry. */
+  static Digest parseLink(byte[] bytes) throws InvalidDigestException {
+    return Digest.parse(new String(bytes, StandardCharsets.UTF_8).strip());
+  }
+
+  /** Revisions whose link file exists: 2.8 removes only the link on delete and leaves the folder behind. */
+  private long countRevisions(RepositoryDir repository) {
+    Path revisions = StorageLayout.revisionsDir(repository.path());
+    long count = 0;
+    List<String> algorithms;
+    try {
+      algorithms = reader.names(revisions);
+    } catch (IOException e) {
+      return 0; // pushed by no manifest yet, or deleted meanwhile
+    }
+    for (String algorithm : algorithms) {
+      try {
+        for (String revision : reader.names(revisions.resolve(algorithm))) {
+          if (reader.exists(StorageLayout.revisionLink(revisions.resolve(algorithm).resolve(revision)))) {
+            count++;
+          }
+        }
+      } catch (IOException e) {
+        problems.add(revisions.resolve(algorithm), Damage.VANISHED, "revisions folder vanished during the scan");
+      }
+    }
+    return count;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.regscope.scan;
+
+import dev.regscope.manifest.ManifestException;
+import dev.regscope.manifest.ManifestParser;
+import dev.regscope.manifest.ManifestSummary;
+import dev.regscope.model.Damage;
+import dev.regscope.storage.Digest;
+import dev.regscope.storage.FileTooLargeException;
+import dev.regscope.storage.StorageLayout;
+import dev.regscope.storage.TreeReader;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Reads manifest blobs (through the cache) and blob sizes for one scan, turning every failure into a problem. */
+final class ManifestStore implements ImageResolver.Manifests, ImageResolver.BlobSizes {
+  /** The registry refuses manifests larger than this, so a larger "manifest" is not read at all. */
+  static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+  private final StorageLayout layout;
+  private final TreeReader reader;
+  private final ManifestCache cache;
+  private final ScanProblems problems;
+  private final Set<Digest> used = ConcurrentHashMap.newKeySet();
+
+  ManifestStore(StorageLayout layout, TreeReader reader, ManifestCache cache, ScanProblems problems) {
+    this.layout = layout;
+    this.reader = reader;
+    this.cache = cache;
+    this.problems = problems;
+  }
+
+  @Override
+  public ManifestResult get(Digest digest) {
+    used.add(digest);
+    ManifestSummary cached = cache.get(digest);
+    if (cached != null) {
+      return new ManifestResult.Found(cached);
+    }
+    Path data = layout.blobData(digest);
+    byte[] bytes;
+    try {
+      bytes = reader.read(data, MAX_MANIFEST_BYTES);
+    } catch (FileTooLargeException e) {
+      return fail(data, Damage.MANIFEST_TOO_LARGE,
+          "manifest blob " + digest + " is larger than " + MAX_MANIFEST_BYTES + " bytes, not read");
+    } catch (NoSuchFileException e) {
+      return fail(data, Damage.MISSING_BLOB, "manifest blob " + digest + " is missing");
+    } catch (IOException e) {
+      return fail(data, readDamage(data), "manifest blob " + digest + " cannot be read (" + e.getMessage() + ")");
+    }
+    try {
+      ManifestSummary summary = ManifestParser.parse(bytes);
+      cache.put(digest, summary);
+      return new ManifestResult.Found(summary);
+    } catch (ManifestException e) {
+      return fail(data, e.damage(), "manifest blob " + digest + " " + e.getMessage());
+    }
+  }
+
+  @Override
+  public long sizeOrNegative(Digest digest) {
+    Path data = layout.blobData(digest);
+    try {
+      return reader.size(data);
+    } catch (NoSuchFileException e) {
+      problems.add(data, Damage.MISSING_BLOB, "layer blob " + digest + " of a schema1 manifest is missing");
+    } catch (IOException e) {
+      problems.add(data, readDamage(data), "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
+    }
+    return -1;
+  }
+
+  private Damage readDamage(Path path) {
+    return reader.isSymbolicLink(path) ? Damage.SYMLINK : Damage.READ_ERROR;
+  }
+
+  private ManifestResult fail(Path path, Damage damage, String message) {
+    problems.add(path, damage, message);
+    return new ManifestResult.Failed(damage);
+  }
+
+  /** Every manifest digest looked up in this scan. */
+  Set<Digest> used() {
+    return used;
+  }
+}

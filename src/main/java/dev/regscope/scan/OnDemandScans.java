@@ -1,0 +1,50 @@
+package dev.regscope.scan;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Scans when asked ({@code --scan-interval 0}), as the older Python exporter did on every scrape. Scrapes that
+ * arrive while a scan runs wait for that same scan instead of starting their own.
+ */
+public final class OnDemandScans implements SnapshotSource {
+  private final ScanRunner runner;
+  private CompletableFuture<ScanState> inFlight;
+
+  public OnDemandScans(Scanner scanner) {
+    this.runner = new ScanRunner(scanner);
+  }
+
+  @Override
+  public ScanState current() {
+    CompletableFuture<ScanState> scan;
+    boolean mine = false;
+    synchronized (this) {
+      if (inFlight == null) {
+        inFlight = new CompletableFuture<>();
+        mine = true;
+      }
+      scan = inFlight;
+    }
+    if (mine) {
+      try {
+        scan.complete(runner.runOnce());
+      } finally {
+        synchronized (this) {
+          inFlight = null;
+        }
+      }
+    }
+    return scan.join();
+  }
+
+  /** Ready once a scan has completed; asking does not start one. */
+  @Override
+  public boolean ready() {
+    return runner.current().latest().isPresent();
+  }
+
+  /** How many scans have run; lets tests see that concurrent scrapes shared one walk. */
+  public long scans() {
+    return runner.current().scans() + runner.current().failedScans();
+  }
+}

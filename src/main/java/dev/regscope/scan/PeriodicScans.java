@@ -1,0 +1,34 @@
+package dev.regscope.scan;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Scans in the background at a fixed delay; a scrape reads the last complete state and never waits. */
+public final class PeriodicScans implements SnapshotSource, AutoCloseable {
+  private final ScanRunner runner;
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "regscope-scan");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public PeriodicScans(Scanner scanner, Duration interval) {
+    if (interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException("interval must be positive: " + interval);
+    }
+    this.runner = new ScanRunner(scanner);
+    executor.scheduleWithFixedDelay(runner::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public ScanState current() {
+    return runner.current();
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

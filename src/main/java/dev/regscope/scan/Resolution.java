@@ -1,0 +1,24 @@
+package dev.regscope.scan;
+
+import dev.regscope.manifest.ManifestKind;
+import dev.regscope.manifest.Platform;
+import dev.regscope.model.Damage;
+import java.util.List;
+import java.util.Optional;
+
+/** What a manifest digest adds up to once all its children are followed, or why it cannot be counted. */
+sealed interface Resolution {
+  /**
+   * A fully readable manifest.
+   *
+   * @param indexHeight how many index levels sit above the deepest image (0 for an image)
+   * @param leaves the image manifests it consists of, each with the platform it was declared for
+   */
+  record Resolved(ManifestKind kind, String mediaType, long layers, long sizeBytes, int indexHeight, List<Leaf> leaves)
+      implements Resolution {}
+
+  /** An image manifest reached through an index, with the nearest declared platform. */
+  record Leaf(Optional<Platform> platform, long layers, long sizeBytes) {}
+
+  record Unresolved(Damage damage) implements Resolution {}
+}

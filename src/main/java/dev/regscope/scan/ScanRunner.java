@@ -1,0 +1,36 @@
+package dev.regscope.scan;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one scan at a time and publishes its result; both scheduling modes share it. */
+final class ScanRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ScanRunner.class);
+
+  private final Scanner scanner;
+  private final AtomicReference<ScanState> state = new AtomicReference<>(ScanState.EMPTY);
+
+  ScanRunner(Scanner scanner) {
+    this.scanner = scanner;
+  }
+
+  synchronized ScanState runOnce() {
+    try {
+      var snapshot = scanner.scan();
+      state.updateAndGet(s -> s.after(snapshot));
+      LOG.debug("scan finished in {} ms: {} repositories, {} tags", snapshot.duration().toMillis(),
+          snapshot.repositories().size(), snapshot.tagCount());
+    } catch (IOException | RuntimeException e) {
+      // Keep the previous snapshot: a tree that cannot be listed right now has not lost its images.
+      LOG.error("scan failed, keeping the previous snapshot: {}", e.toString());
+      state.updateAndGet(ScanState::afterFailure);
+    }
+    return state.get();
+  }
+
+  ScanState current() {
+    return state.get();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.regscope.scan;
+
+import dev.regscope.model.Damage;
+import dev.regscope.model.Snapshot;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the exporter publishes: the newest complete snapshot, plus counters that run across scans.
+ *
+ * @param latest the last successful scan, empty until the first completes
+ * @param errorTotals damage met, summed over every scan since start
+ * @param scans completed scans; {@code failedScans} scans that could not list the tree at all
+ */
+public record ScanState(Optional<Snapshot> latest, Map<Damage, Long> errorTotals, long scans, long failedScans) {
+  public static final ScanState EMPTY = new ScanState(Optional.empty(), Map.of(), 0, 0);
+
+  public ScanState {
+    errorTotals = Map.copyOf(errorTotals);
+  }
+
+  /** The state after a successful scan: its snapshot replaces the last, its problems add to the totals. */
+  public ScanState after(Snapshot snapshot) {
+    Map<Damage, Long> totals = new EnumMap<>(Damage.class);
+    totals.putAll(errorTotals);
+    snapshot.problemCounts().forEach((damage, count) -> totals.merge(damage, count, Long::sum));
+    return new ScanState(Optional.of(snapshot), totals, scans + 1, failedScans);
+  }
+
+  /** The state after a scan that failed as a whole: the previous snapshot stays. */
+  public ScanState afterFailure() {
+    return new ScanState(latest, errorTotals, scans, failedScans + 1);
+  }
+}
