@@ -28,8 +28,9 @@ public final class StorageLayout {
    * Finds the v2 folder from what a user may pass: the registry's storage root ({@code /var/lib/registry}), its
    * {@code docker/registry/v2} folder, or any folder holding {@code repositories/} and {@code blobs/}.
    *
-   * <p>A storage root that is still empty is accepted as an empty registry: registry 2.8 creates
-   * {@code docker/registry/v2} only on the first push, and a sidecar must not crash-loop until then.
+   * <p>A storage root that is still empty (or holds only {@code lost+found}, as a new volume does) is accepted as
+   * an empty registry: registry 2.8 creates {@code docker/registry/v2} only on the first push, and a sidecar must
+   * not crash-loop until then.
    */
   public static StorageLayout locate(Path given) throws InvalidStorageRootException {
     if (!Files.isDirectory(given)) {
@@ -58,9 +59,10 @@ public final class StorageLayout {
     return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
   }
 
+  /** Empty, or holding only the {@code lost+found} that a freshly formatted volume has. */
   private static boolean isEmptyDir(Path path) {
     try (var entries = Files.list(path)) {
-      return entries.findAny().isEmpty();
+      return entries.allMatch(entry -> entry.getFileName().toString().equals("lost+found"));
     } catch (java.io.IOException e) {
       return false;
     }

@@ -1,0 +1,313 @@
+package dev.regscope.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.hash.Hashing;
+import dev.regscope.storage.Digest;
+import dev.regscope.storage.StorageLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Builds registry v2 trees for tests, on Jimfs or a real folder, so a test reads like its scenario:
+ * {@code RegistryTree.at(root).repo("a/b").tag("v1", image(layer(100), layer(200)))}.
+ *
+ * <p>Manifest JSON is written here with Jackson's tree model, independently of regscope's parser; manifest
+ * digests are the real sha256 of the bytes written. Expected numbers in tests come from the sizes the test
+ * passes in, never from regscope.
+ */
+public final class RegistryTree {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicLong FAKE_DIGESTS = new AtomicLong(1);
+
+  public static final String DOCKER_V2 = "application/vnd.docker.distribution.manifest.v2+json";
+  public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+
+  private final Path root;
+
+  private RegistryTree(Path root) {
+    this.root = root;
+  }
+
+  /** A tree whose v2 folder (holding {@code repositories/} and {@code blobs/}) is {@code root}. */
+  public static RegistryTree at(Path root) {
+    try {
+      Files.createDirectories(root.resolve("repositories"));
+      Files.createDirectories(root.resolve("blobs"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new RegistryTree(root);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public StorageLayout layout() {
+    return StorageLayout.at(root);
+  }
+
+  public Repo repo(String name) {
+    return new Repo(name);
+  }
+
+  // ---- blobs ---------------------------------------------------------------------------------------------
+
+  /** A blob reference: a digest and the size a manifest declares for it. */
+  public record Blob(Digest digest, long size) {}
+
+  /** A layer of the given size whose data file exists with exactly that many bytes. */
+  public Blob layer(long size) {
+    Blob blob = new Blob(fakeDigest(), size);
+    writeBlobData(blob.digest(), new byte[(int) size]);
+    return blob;
+  }
+
+  /** A layer that a manifest declares but that is absent from the blob store. */
+  public static Blob absentLayer(long size) {
+    return new Blob(fakeDigest(), size);
+  }
+
+  private static Digest fakeDigest() {
+    return new Digest("sha256", String.format("%064x", FAKE_DIGESTS.getAndIncrement()));
+  }
+
+  /** Writes raw bytes as a blob under their real sha256 and returns the digest. */
+  public Digest blob(byte[] bytes) {
+    Digest digest = new Digest("sha256", Hashing.sha256().hashBytes(bytes).toString());
+    writeBlobData(digest, bytes);
+    return digest;
+  }
+
+  public Path blobData(Digest digest) {
+    return layout().blobData(digest);
+  }
+
+  private void writeBlobData(Digest digest, byte[] bytes) {
+    write(layout().blobData(digest), bytes);
+  }
+
+  // ---- manifests -----------------------------------------------------------------------------------------
+
+  /** Manifest bytes plus how a parent index refers to them. */
+  public record Manifest(byte[] bytes, String mediaType, List<Child> children) {
+    public Manifest(byte[] bytes, String mediaType) {
+      this(bytes, mediaType, List.of());
+    }
+
+    public Digest digest() {
+      return new Digest("sha256", Hashing.sha256().hashBytes(bytes).toString());
+    }
+  }
+
+  /** An index entry: a child manifest and an optional platform ({@code os/arch[/variant]} or null). */
+  public record Child(Manifest manifest, String platform, boolean attestation) {}
+
+  public static Child child(String platform, Manifest manifest) {
+    return new Child(manifest, platform, false);
+  }
+
+  public static Child attestation(Manifest manifest) {
+    return new Child(manifest, "unknown/unknown", true);
+  }
+
+  /** A Docker schema2 image manifest with a config blob of 1234 bytes (not a layer) and the given layers. */
+  public static Manifest image(Blob... layers) {
+    return imageOf(DOCKER_V2, "application/vnd.docker.image.rootfs.diff.tar.gzip", layers);
+  }
+
+  /** An OCI image manifest. */
+  public static Manifest ociImage(Blob... layers) {
+    return imageOf(OCI_MANIFEST, "application/vnd.oci.image.layer.v1.tar+gzip", layers);
+  }
+
+  /** An OCI image manifest without the optional {@code mediaType} field. */
+  public static Manifest ociImageWithoutMediaType(Blob... layers) {
+    ObjectNode node = imageNode(OCI_MANIFEST, "application/vnd.oci.image.layer.v1.tar+gzip", layers);
+    node.remove("mediaType");
+    return new Manifest(bytes(node), OCI_MANIFEST);
+  }
+
+  /** An OCI artifact (a Helm chart): the OCI manifest shape with another config media type. */
+  public static Manifest helmChart(Blob chart) {
+    ObjectNode node = imageNode(OCI_MANIFEST, "application/vnd.cncf.helm.chart.content.v1.tar+gzip", chart);
+    ((ObjectNode) node.get("config")).put("mediaType", "application/vnd.cncf.helm.config.v1+json");
+    node.put("artifactType", "application/vnd.cncf.helm.config.v1+json");
+    return new Manifest(bytes(node), OCI_MANIFEST);
+  }
+
+  private static Manifest imageOf(String mediaType, String layerType, Blob... layers) {
+    return new Manifest(bytes(imageNode(mediaType, layerType, layers)), mediaType);
+  }
+
+  private static ObjectNode imageNode(String mediaType, String layerType, Blob... layers) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("schemaVersion", 2).put("mediaType", mediaType);
+    node.set("config", descriptor("application/vnd.docker.container.image.v1+json", fakeDigest(), 1234));
+    ArrayNode array = node.putArray("layers");
+    for (Blob layer : layers) {
+      array.add(descriptor(layerType, layer.digest(), layer.size()));
+    }
+    return node;
+  }
+
+  /** A Docker schema1 manifest: fsLayers only (listed top layer first, as schema1 does), no sizes. */
+  public static Manifest schema1(Blob... layers) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("schemaVersion", 1).put("name", "old/app").put("tag", "v0").put("architecture", "amd64");
+    ArrayNode fsLayers = node.putArray("fsLayers");
+    ArrayNode history = node.putArray("history");
+    for (Blob layer : layers) {
+      fsLayers.addObject().put("blobSum", layer.digest().toString());
+      history.addObject().put("v1Compatibility", "{}");
+    }
+    return new Manifest(bytes(node), "application/vnd.docker.distribution.manifest.v1+prettyjws");
+  }
+
+  public static Manifest ociIndex(Child... children) {
+    return indexOf(OCI_INDEX, children);
+  }
+
+  public static Manifest manifestList(Child... children) {
+    return indexOf(DOCKER_LIST, children);
+  }
+
+  private static Manifest indexOf(String mediaType, Child... children) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("schemaVersion", 2).put("mediaType", mediaType);
+    ArrayNode array = node.putArray("manifests");
+    for (Child child : children) {
+      ObjectNode entry = descriptor(child.manifest().mediaType(), child.manifest().digest(),
+          child.manifest().bytes().length);
+      if (child.platform() != null) {
+        String[] parts = child.platform().split("/");
+        ObjectNode platform = entry.putObject("platform").put("architecture", parts[1]).put("os", parts[0]);
+        if (parts.length > 2) {
+          platform.put("variant", parts[2]);
+        }
+      }
+      if (child.attestation()) {
+        entry.putObject("annotations").put("vnd.docker.reference.type", "attestation-manifest");
+      }
+      array.add(entry);
+    }
+    return new Manifest(bytes(node), mediaType, List.of(children));
+  }
+
+  /** Any bytes, as a "manifest": for damaged trees. */
+  public static Manifest raw(String text) {
+    return new Manifest(text.getBytes(StandardCharsets.UTF_8), DOCKER_V2);
+  }
+
+  public static Manifest raw(byte[] bytes) {
+    return new Manifest(bytes, DOCKER_V2);
+  }
+
+  private static ObjectNode descriptor(String mediaType, Digest digest, long size) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("mediaType", mediaType).put("size", size).put("digest", digest.toString());
+    return node;
+  }
+
+  private static byte[] bytes(ObjectNode node) {
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---- repositories --------------------------------------------------------------------------------------
+
+  /** One repository of the tree. */
+  public final class Repo {
+    private final String name;
+    private final Path dir;
+
+    private Repo(String name) {
+      this.name = name;
+      this.dir = root.resolve("repositories").resolve(name);
+      mkdirs(dir.resolve("_layers"));
+      mkdirs(dir.resolve("_manifests").resolve("tags"));
+      mkdirs(dir.resolve("_manifests").resolve("revisions").resolve("sha256"));
+    }
+
+    public Path dir() {
+      return dir;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    /** Stores the manifest (and, for an index, its children, recursively) as revisions, then tags it. */
+    public Repo tag(String tag, Manifest manifest) {
+      Digest digest = push(manifest);
+      return tagLink(tag, digest.toString());
+    }
+
+    /** Stores a manifest as an untagged revision, as a push by digest or a re-tag leaves behind. */
+    public Digest push(Manifest manifest) {
+      Digest digest = writeManifest(manifest);
+      revision(digest);
+      return digest;
+    }
+
+    /** Writes a revision link for a digest without storing any blob. */
+    public Repo revision(Digest digest) {
+      write(dir.resolve("_manifests/revisions").resolve(digest.algorithm()).resolve(digest.hex()).resolve("link"),
+          digest.toString().getBytes(StandardCharsets.US_ASCII));
+      return this;
+    }
+
+    /** Writes {@code current/link} of a tag with exactly this content. */
+    public Repo tagLink(String tag, String content) {
+      write(tagDir(tag).resolve("current").resolve("link"), content.getBytes(StandardCharsets.US_ASCII));
+      return this;
+    }
+
+    public Path tagDir(String tag) {
+      return dir.resolve("_manifests").resolve("tags").resolve(tag);
+    }
+
+    public Path currentLink(String tag) {
+      return tagDir(tag).resolve("current").resolve("link");
+    }
+
+    private Digest writeManifest(Manifest manifest) {
+      Digest digest = manifest.digest();
+      write(layout().blobData(digest), manifest.bytes());
+      for (Child child : manifest.children()) {
+        push(child.manifest());
+      }
+      return digest;
+    }
+  }
+
+  private static void mkdirs(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path file, byte[] bytes) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+}
