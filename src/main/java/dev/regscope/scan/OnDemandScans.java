@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 public final class OnDemandScans implements SnapshotSource {
   private final ScanRunner runner;
   private CompletableFuture<ScanState> inFlight;
+  private int joined;
 
   public OnDemandScans(Scanner scanner) {
     this.runner = new ScanRunner(scanner);
@@ -24,17 +25,36 @@ public final class OnDemandScans implements SnapshotSource {
         mine = true;
       }
       scan = inFlight;
+      if (!mine) {
+        joined++;
+      }
     }
-    if (mine) {
+    if (!mine) {
       try {
-        scan.complete(runner.runOnce());
+        return scan.join();
       } finally {
         synchronized (this) {
-          inFlight = null;
+          joined--;
         }
       }
     }
-    return scan.join();
+    try {
+      ScanState state = runner.runOnce();
+      scan.complete(state);
+      return state;
+    } catch (RuntimeException | Error e) {
+      scan.completeExceptionally(e);
+      throw e;
+    } finally {
+      synchronized (this) {
+        inFlight = null;
+      }
+    }
+  }
+
+  /** Callers waiting for a scan another caller started; lets tests see that scrapes share one walk. */
+  public synchronized int waitingCallers() {
+    return joined;
   }
 
   /** Ready once a scan has completed; asking does not start one. */

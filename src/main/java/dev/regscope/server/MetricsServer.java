@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * The one HTTP server: {@code /metrics} (gzip when asked, by simpleclient), {@code /-/healthy} (simpleclient's
@@ -27,8 +28,24 @@ public final class MetricsServer implements AutoCloseable {
     registry.register(new RegistryCollector(source::current));
     HttpServer http = HttpServer.create(address, 16);
     http.createContext(Endpoints.READY, exchange -> ready(exchange, source));
-    return new MetricsServer(new HTTPServer.Builder().withHttpServer(http).withRegistry(registry)
-        .withDaemonThreads(true).build());
+    return new MetricsServer(new ConcurrentHttpServer(http, registry));
+  }
+
+  /**
+   * simpleclient's server, with its request pool widened: simpleclient sizes it to one core thread over an
+   * unbounded queue, so concurrent scrapes would be answered one after another and, with scan-on-scrape,
+   * could not share a walk.
+   */
+  private static final class ConcurrentHttpServer extends HTTPServer {
+    private static final int THREADS = 4;
+
+    ConcurrentHttpServer(HttpServer http, CollectorRegistry registry) throws IOException {
+      super(http, registry, true);
+      if (executorService instanceof ThreadPoolExecutor pool) {
+        pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), THREADS));
+        pool.setCorePoolSize(THREADS);
+      }
+    }
   }
 
   private static void ready(HttpExchange exchange, SnapshotSource source) throws IOException {
