@@ -56,7 +56,8 @@ public final class RegistryClient {
   /**
    * Asks the registry to link {@code digest} from {@code fromRepo} into {@code repo} without sending bytes.
    * Returns false when the registry declined; it then opens an ordinary upload instead (202), which is cancelled
-   * here so that it does not linger in {@code _uploads/}.
+   * here. 2.8 answers the cancel with 204 yet leaves {@code _uploads/<uuid>/hashstates/} behind (no data, no
+   * startedat).
    */
   public boolean mountBlob(String repo, String fromRepo, String digest) {
     URI mount = uri("/v2/" + repo + "/blobs/uploads/?mount=" + URLEncoder.encode(digest, StandardCharsets.UTF_8)
@@ -138,7 +139,12 @@ public final class RegistryClient {
 
   /** Every repository name in the catalog, following {@code Link} pagination. */
   public List<String> catalog() {
-    return pagedNames(uri("/v2/_catalog?n=1000"), "repositories");
+    return catalog(1000);
+  }
+
+  /** The catalog fetched {@code pageSize} names at a time. */
+  List<String> catalog(int pageSize) {
+    return pagedNames(uri("/v2/_catalog?n=" + pageSize), "repositories");
   }
 
   /**
