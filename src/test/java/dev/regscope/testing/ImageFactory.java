@@ -1,0 +1,153 @@
+package dev.regscope.testing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * Builds layers, configs and manifests for tests; the same seed gives the same bytes and digests, so a scenario
+ * is repeatable. Layers are random bytes, not tarballs: the registry never looks inside them.
+ */
+public final class ImageFactory {
+  static final int MIN_LAYER_SIZE = 3;
+  static final int MAX_LAYER_SIZE = 300_000;
+  // A fixed time, because a clock in the config would change every digest on every run.
+  private static final String CREATED = "2024-05-01T12:00:00Z";
+
+  private final Random random;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public ImageFactory(Random random) {
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /** A layer of random size, from a few bytes to a few hundred KB (log-uniform, so small layers are common). */
+  public Blob layer() {
+    double spread = Math.log((double) MAX_LAYER_SIZE / MIN_LAYER_SIZE);
+    return layer((int) Math.round(MIN_LAYER_SIZE * Math.exp(random.nextDouble() * spread)));
+  }
+
+  /** A layer of exactly {@code size} random bytes. */
+  public Blob layer(int size) {
+    byte[] bytes = new byte[size];
+    random.nextBytes(bytes);
+    return Blob.of(MediaTypes.OCI_LAYER, bytes);
+  }
+
+  public Image dockerImage(Platform platform, Blob... layers) {
+    return image(MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_CONFIG, MediaTypes.DOCKER_LAYER, platform,
+        Arrays.asList(layers));
+  }
+
+  public Image ociImage(Platform platform, Blob... layers) {
+    return image(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG, MediaTypes.OCI_LAYER, platform,
+        Arrays.asList(layers));
+  }
+
+  /** A Docker manifest list with an entry per image, each under the image's platform. */
+  public Index dockerManifestList(Image... images) {
+    return index(MediaTypes.DOCKER_MANIFEST_LIST, Arrays.stream(images).map(Index.Child::of).toList());
+  }
+
+  /** An OCI image index with the given entries (images, attestations, nested indexes). */
+  public Index ociIndex(Index.Child... children) {
+    return index(MediaTypes.OCI_INDEX, Arrays.asList(children));
+  }
+
+  /**
+   * An attestation entry for {@code subject}, shaped as BuildKit writes it: an OCI image manifest whose one layer
+   * is an in-toto statement, listed under platform {@code unknown/unknown} with annotations naming the subject.
+   */
+  public Index.Child attestationFor(Image subject) {
+    ObjectNode statement = json.createObjectNode()
+        .put("_type", "https://in-toto.io/Statement/v0.1")
+        .put("predicateType", "https://spdx.dev/Document");
+    statement.putArray("subject").addObject()
+        .put("name", "pkg:docker/regscope-test@" + subject.platform())
+        .putObject("digest").put("sha256", subject.digest().substring("sha256:".length()));
+    statement.putObject("predicate").put("nonce", HexFormat.of().toHexDigits(random.nextLong()));
+    Blob layer = Blob.of(MediaTypes.IN_TOTO, write(statement));
+    Image attestation = image(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG, MediaTypes.IN_TOTO,
+        Platform.UNKNOWN, List.of(layer));
+    return new Index.Child(attestation, Platform.UNKNOWN, Map.of(
+        "vnd.docker.reference.digest", subject.digest(),
+        "vnd.docker.reference.type", "attestation-manifest"));
+  }
+
+  private Image image(String manifestType, String configType, String layerType, Platform platform,
+      List<Blob> layers) {
+    // The manifest kind decides a layer's media type; the bytes and digest stay the same.
+    List<Blob> typed = layers.stream().map(l -> new Blob(layerType, l.digest(), l.bytes())).toList();
+    Blob config = config(configType, platform, typed);
+
+    ObjectNode manifest = json.createObjectNode().put("schemaVersion", 2).put("mediaType", manifestType);
+    manifest.set("config", descriptor(config));
+    ArrayNode entries = manifest.putArray("layers");
+    typed.forEach(layer -> entries.add(descriptor(layer)));
+    return new Image(Blob.of(manifestType, write(manifest)), config, typed, platform);
+  }
+
+  private Blob config(String configType, Platform platform, List<Blob> layers) {
+    ObjectNode config = json.createObjectNode()
+        .put("architecture", platform.architecture())
+        .put("os", platform.os());
+    if (platform.variant() != null) {
+      config.put("variant", platform.variant());
+    }
+    config.put("created", CREATED);
+    // A random label keeps two images with the same layers apart, as different builds are.
+    config.putObject("config").putObject("Labels")
+        .put("dev.regscope.test.build", HexFormat.of().toHexDigits(random.nextLong()));
+    ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
+    ArrayNode diffIds = rootfs.putArray("diff_ids");
+    // Not real diff_ids (those hash the uncompressed tar); nothing in the registry checks them.
+    layers.forEach(layer -> diffIds.add(layer.digest()));
+    return Blob.of(configType, write(config));
+  }
+
+  private Index index(String mediaType, List<Index.Child> children) {
+    ObjectNode index = json.createObjectNode().put("schemaVersion", 2).put("mediaType", mediaType);
+    ArrayNode manifests = index.putArray("manifests");
+    for (Index.Child child : children) {
+      ObjectNode entry = descriptor(child.target().manifest());
+      if (child.platform() != null) {
+        ObjectNode platform = entry.putObject("platform")
+            .put("architecture", child.platform().architecture())
+            .put("os", child.platform().os());
+        if (child.platform().variant() != null) {
+          platform.put("variant", child.platform().variant());
+        }
+      }
+      if (!child.annotations().isEmpty()) {
+        ObjectNode annotations = entry.putObject("annotations");
+        child.annotations().entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .forEach(a -> annotations.put(a.getKey(), a.getValue()));
+      }
+      manifests.add(entry);
+    }
+    return new Index(Blob.of(mediaType, write(index)), children);
+  }
+
+  private ObjectNode descriptor(Blob blob) {
+    return json.createObjectNode()
+        .put("mediaType", blob.mediaType())
+        .put("size", blob.size())
+        .put("digest", blob.digest());
+  }
+
+  private byte[] write(ObjectNode node) {
+    try {
+      return json.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON that was built in memory", e);
+    }
+  }
+}
