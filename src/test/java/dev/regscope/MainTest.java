@@ -1,0 +1,112 @@
+package dev.regscope;
+
+import static dev.regscope.testing.PromText.series;
+import static dev.regscope.testing.RegistryTree.child;
+import static dev.regscope.testing.RegistryTree.image;
+import static dev.regscope.testing.RegistryTree.ociImage;
+import static dev.regscope.testing.RegistryTree.ociIndex;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.regscope.testing.PromText;
+import dev.regscope.testing.RegistryTree;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: exit codes, the one-line refusal of a wrong path, and the three scan formats. */
+class MainTest {
+  @TempDir Path dir;
+  private Path storageRoot;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void buildRegistry() {
+    storageRoot = dir.resolve("registry");
+    RegistryTree tree = RegistryTree.at(storageRoot.resolve("docker/registry/v2"));
+    tree.repo("small").tag("v1", image(tree.layer(1000)));
+    tree.repo("big/app").tag("v1", image(tree.layer(3 * 1024 * 1024), tree.layer(1024)))
+        .tag("multi", ociIndex(child("linux/amd64", ociImage(tree.layer(10))), child("linux/arm64", ociImage(tree.layer(20)))));
+    tree.repo("big/app").tagLink("broken", "sha256:" + "0".repeat(64));
+  }
+
+  private int run(String... args) {
+    return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @Test
+  void aPathThatIsNotARegistryIsRefusedWithOneLineAndExitCode2() throws Exception {
+    Path other = Files.createDirectories(dir.resolve("photos"));
+    Files.writeString(other.resolve("cat.jpg"), "meow");
+
+    assertThat(run("scan", other.toString())).isEqualTo(2);
+    assertThat(err.toString().strip().lines()).hasSize(1).first().asString()
+        .contains(other.toString()).contains("not a registry storage folder");
+
+    assertThat(run("serve", "--port", "0", dir.resolve("missing").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains(dir.resolve("missing").toString()).contains("not a directory");
+  }
+
+  @Test
+  void everyAcceptedFormOfThePathGivesTheSameScan() {
+    for (Path path : new Path[] {storageRoot, storageRoot.resolve("docker/registry/v2")}) {
+      StringWriter text = new StringWriter();
+      assertThat(Main.run(new String[] {"scan", "--format", "prometheus", path.toString()}, new PrintWriter(text),
+          new PrintWriter(err))).isEqualTo(0);
+      assertThat(PromText.parse(text.toString()))
+          .containsEntry(series("repository_tags_total", "repository", "big/app"), 3.0);
+    }
+  }
+
+  @Test
+  void tableIsSortedBySizeWithHumanUnits() {
+    assertThat(run("scan", storageRoot.toString())).isEqualTo(0);
+
+    String[] lines = out.toString().split("\n");
+    assertThat(lines[0]).startsWith("REPOSITORY");
+    assertThat(lines[1]).startsWith("big/app").contains("3.00 MiB");
+    assertThat(lines[2]).startsWith("small").contains("1000 B");
+    assertThat(out.toString()).contains("2 repositories, 4 tags (1 broken)");
+  }
+
+  @Test
+  void jsonHoldsEveryTagBrokenTagAndProblem() throws Exception {
+    assertThat(run("scan", "--format", "json", storageRoot.toString())).isEqualTo(0);
+
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    JsonNode app = json.get("repositories").get(0);
+    assertThat(app.get("name").asText()).isEqualTo("big/app");
+    assertThat(app.get("tags")).hasSize(2);
+    JsonNode multi = app.get("tags").get(0);
+    assertThat(multi.get("name").asText()).isEqualTo("multi");
+    assertThat(multi.get("sizeBytes").asLong()).isEqualTo(30);
+    assertThat(multi.get("platforms")).hasSize(2);
+    assertThat(app.get("brokenTags").get(0).get("reason").asText()).isEqualTo("missing_blob");
+    assertThat(json.get("problems").get(0).get("reason").asText()).isEqualTo("missing_blob");
+    assertThat(json.get("scan").get("tags").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void prometheusFormatIsTheMetricsText() {
+    assertThat(run("scan", "--format", "prometheus", storageRoot.toString())).isEqualTo(0);
+
+    assertThat(PromText.parse(out.toString()))
+        .containsEntry(series("repository_tag_size_bytes", "repository", "big/app", "tag", "v1"), 3.0 * 1024 * 1024 + 1024)
+        .containsEntry(series("repository_tag_platform_size_bytes", "repository", "big/app", "tag", "multi",
+            "platform", "linux/arm64"), 20.0)
+        .containsEntry(series("regscope_broken_tags", "repository", "big/app", "reason", "missing_blob"), 1.0);
+  }
+
+  @Test
+  void badOptionsAreUsageErrors() {
+    assertThat(run("serve", "--scan-interval", "soon", storageRoot.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("soon");
+    assertThat(run("scan", "--format", "xml", storageRoot.toString())).isEqualTo(2);
+  }
+}
