@@ -18,13 +18,14 @@ public final class SampleCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", description = "Empty or new folder to write the storage root into.")
   Path target;
 
-  @Option(names = "--repositories", defaultValue = "6") int repositories;
-  @Option(names = "--tags-per-repository", defaultValue = "4") int tags;
+  @Option(names = "--tags", description = "Write a benchmark-sized tree of about this many tags instead of the small sample.")
+  Integer tags;
+
   @Option(names = "--seed", defaultValue = "42") long seed;
 
   @Override
   public Integer call() throws Exception {
-    SampleRegistry.write(target, new SampleRegistry.Spec(repositories, tags, 48 * 1024, seed));
+    SampleRegistry.write(target, tags == null ? SampleRegistry.Spec.SMALL : SampleRegistry.Spec.forTags(tags, seed));
     spec.commandLine().getOut().println("wrote a sample registry to " + target);
     return 0;
   }

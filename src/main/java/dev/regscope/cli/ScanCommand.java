@@ -5,15 +5,13 @@ import dev.regscope.model.Snapshot;
 import dev.regscope.report.ScanJson;
 import dev.regscope.report.ScanTable;
 import dev.regscope.scan.ScanState;
-import dev.regscope.scan.Scanner;
-import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,11 +32,12 @@ public final class ScanCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "table", description = "table, json or prometheus (default: ${DEFAULT-VALUE})")
   Format format;
 
+  @Mixin ScanOptions options;
+
   @Override
   public Integer call() throws Exception {
     StorageLayout layout = StorageArgument.locate(path, spec);
-    var log = LoggerFactory.getLogger("dev.regscope.scan");
-    Snapshot snapshot = new Scanner(layout, new NioTreeReader(), Clock.systemUTC(), p -> log.warn("{}", p)).scan();
+    Snapshot snapshot = options.scanner(layout, Clock.systemUTC()).scan();
     PrintWriter out = spec.commandLine().getOut();
     switch (format) {
       case table -> ScanTable.write(snapshot, out);
@@ -46,7 +45,7 @@ public final class ScanCommand implements Callable<Integer> {
         ScanJson.write(snapshot, out);
         out.println();
       }
-      case prometheus -> Exposition.write(ScanState.EMPTY.after(snapshot), out);
+      case prometheus -> Exposition.write(ScanState.EMPTY.after(snapshot), options.seriesFilter(), out);
     }
     out.flush();
     return 0;

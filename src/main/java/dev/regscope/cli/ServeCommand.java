@@ -6,7 +6,7 @@ import dev.regscope.scan.Scanner;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.server.Endpoints;
 import dev.regscope.server.MetricsServer;
-import dev.regscope.storage.NioTreeReader;
+import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.storage.StorageLayout;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,6 +45,8 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Time between background scans; 0 scans on every scrape (default: ${DEFAULT-VALUE})")
   Duration scanInterval;
 
+  @Mixin ScanOptions options;
+
   /** Lets tests stop a running server; production runs until the process is killed. */
   final CountDownLatch stop = new CountDownLatch(1);
   volatile MetricsServer server;
@@ -51,9 +54,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     StorageLayout layout = StorageArgument.locate(path, spec);
-    Scanner scanner = new Scanner(layout, new NioTreeReader(), Clock.systemUTC(), p -> LOG.warn("{}", p));
-    SnapshotSource source = scanInterval.isZero() ? new OnDemandScans(scanner) : new PeriodicScans(scanner, scanInterval);
-    try (MetricsServer started = MetricsServer.start(new InetSocketAddress(bind, port), source)) {
+    Scanner scanner = options.scanner(layout, Clock.systemUTC());
+    ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
+    SnapshotSource source = scanInterval.isZero()
+        ? new OnDemandScans(scanner, publisher) : new PeriodicScans(scanner, scanInterval, publisher);
+    try (MetricsServer started = MetricsServer.start(new InetSocketAddress(bind, port), source, publisher)) {
       server = started;
       LOG.info("serving {} on http://{}:{}{} (scan interval {})", layout.root(), bind, started.port(),
           Endpoints.METRICS, scanInterval.isZero() ? "on scrape" : scanInterval.toString());

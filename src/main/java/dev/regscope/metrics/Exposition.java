@@ -12,7 +12,11 @@ public final class Exposition {
   private Exposition() {}
 
   public static void write(ScanState state, Writer out) throws IOException {
-    TextFormat.write004(out, Collections.<MetricFamilySamples>enumeration(RegistryCollector.families(state)));
+    write(state, SeriesFilter.ALL, out);
+  }
+
+  public static void write(ScanState state, SeriesFilter filter, Writer out) throws IOException {
+    TextFormat.write004(out, Collections.<MetricFamilySamples>enumeration(RegistryCollector.families(state, filter)));
     out.flush();
   }
 }

@@ -26,9 +26,15 @@ public final class RegistryCollector extends Collector implements Collector.Desc
   private static final List<String> PLATFORM = List.of("repository", "tag", "platform");
 
   private final Supplier<ScanState> state;
+  private final SeriesFilter filter;
 
   public RegistryCollector(Supplier<ScanState> state) {
+    this(state, SeriesFilter.ALL);
+  }
+
+  public RegistryCollector(Supplier<ScanState> state, SeriesFilter filter) {
     this.state = state;
+    this.filter = filter;
   }
 
   /** Describing returns nothing so that registering the collector does not run a scan. */
@@ -39,18 +45,18 @@ public final class RegistryCollector extends Collector implements Collector.Desc
 
   @Override
   public List<MetricFamilySamples> collect() {
-    return families(state.get());
+    return families(state.get(), filter);
   }
 
   /** The families for a state; pure, so tests can check them without a registry or a server. */
-  public static List<MetricFamilySamples> families(ScanState state) {
+  public static List<MetricFamilySamples> families(ScanState state, SeriesFilter filter) {
     List<MetricFamilySamples> families = new ArrayList<>();
-    state.latest().ifPresent(snapshot -> addRegistry(snapshot, families));
+    state.latest().ifPresent(snapshot -> addRegistry(snapshot, filter, families));
     addHealth(state, families);
     return families;
   }
 
-  private static void addRegistry(Snapshot snapshot, List<MetricFamilySamples> families) {
+  private static void addRegistry(Snapshot snapshot, SeriesFilter filter, List<MetricFamilySamples> families) {
     GaugeMetricFamily tags = new GaugeMetricFamily("repository_tags_total",
         "Tags in the repository, readable or broken.", REPO);
     GaugeMetricFamily revisions = new GaugeMetricFamily("repository_revisions_total",
@@ -71,6 +77,9 @@ public final class RegistryCollector extends Collector implements Collector.Desc
       tags.addMetric(List.of(name), repository.tagCount());
       revisions.addMetric(List.of(name), repository.revisions());
       for (TagStats tag : repository.tags()) {
+        if (!filter.exportsTag(tag.name())) {
+          continue;
+        }
         List<String> labels = List.of(name, tag.name());
         layers.addMetric(labels, tag.layers());
         size.addMetric(labels, tag.sizeBytes());

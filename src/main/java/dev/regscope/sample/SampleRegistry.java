@@ -7,6 +7,7 @@ import dev.regscope.manifest.MediaTypes;
 import dev.regscope.storage.Digest;
 import dev.regscope.storage.StorageLayout;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,21 +15,39 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Writes a synthetic registry v2 tree, laid out as registry 2.8 writes it: nested repositories, base layers
- * shared between images, multi-platform indexes with an attestation child, tags sharing a manifest, untagged
- * revisions, an unfinished upload and an orphan blob. Manifest digests are the real sha256 of their bytes.
- * It only ever writes into an empty or new folder.
+ * Writes a synthetic registry v2 tree, laid out as registry 2.8 writes it, of any size: nested repositories,
+ * base layers shared by every repository, images with several tags, multi-platform indexes with an attestation
+ * child, an untagged revision per repository, unfinished uploads and orphan blobs. Manifest and config digests
+ * are the real sha256 of their bytes. It only ever writes into an empty or new folder.
  */
 public final class SampleRegistry {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[][] PLATFORMS = {{"linux", "amd64", null}, {"linux", "arm64", "v8"}};
+  private static final int BASE_LAYERS = 8;
 
-  /** What to generate; {@code layerBytes} bounds the size of each random layer. */
-  public record Spec(int repositories, int tagsPerRepository, int layerBytes, long seed) {
-    public static final Spec SMALL = new Spec(6, 4, 48 * 1024, 42);
+  /**
+   * What to generate.
+   *
+   * @param imagesPerRepository distinct tagged manifests per repository; tags are spread over them
+   * @param indexEvery every n-th image of a repository is a multi-platform index (0: none)
+   * @param layerBytes upper bound of a random layer's size
+   * @param sparseLayers write layer blobs as sparse files of the right size (for huge trees) instead of bytes
+   */
+  public record Spec(int repositories, int tagsPerRepository, int imagesPerRepository, int indexEvery,
+      int layerBytes, boolean sparseLayers, long seed) {
+    /** The quick-start sample: a few repositories with real layer bytes. */
+    public static final Spec SMALL = new Spec(6, 5, 3, 3, 48 * 1024, false, 42);
+
+    /** A benchmark tree of about {@code tags} tags: 50 tags over 16 manifests per repository, like real ones. */
+    public static Spec forTags(int tags, long seed) {
+      return new Spec(Math.max(1, tags / 50), Math.min(50, tags), 16, 8, 32 * 1024 * 1024, true, seed);
+    }
+
+    public int tags() {
+      return repositories * tagsPerRepository;
+    }
   }
 
-  private final StorageLayout layout;
   private final TreeWriter writer;
   private final Random random;
   private final Spec spec;
@@ -36,10 +55,9 @@ public final class SampleRegistry {
 
   private record Layer(Digest digest, long size) {}
 
-  private SampleRegistry(StorageLayout layout, Spec spec) {
-    this.layout = layout;
-    this.writer = new TreeWriter(layout);
-    this.random = new Random(spec.seed());
+  private SampleRegistry(StorageLayout layout, Spec spec, long seed) {
+    this.writer = new TreeWriter(layout, spec.sparseLayers());
+    this.random = new Random(seed);
     this.spec = spec;
   }
 
@@ -52,48 +70,84 @@ public final class SampleRegistry {
         }
       }
     }
-    StorageLayout layout = StorageLayout.at(target.resolve("docker").resolve("registry").resolve("v2"));
-    new SampleRegistry(layout, spec).generate();
+    new SampleRegistry(layout(target), spec, spec.seed()).generate();
+  }
+
+  /**
+   * Re-pushes a share of the tags of a tree written by {@link #write} with the same spec: each chosen tag gets a
+   * new image (one new layer on top of a base layer), as a CI pipeline re-pushing {@code latest} does.
+   *
+   * @return how many tags were moved
+   */
+  public static int repush(Path target, Spec spec, double share, long seed) throws IOException {
+    SampleRegistry registry = new SampleRegistry(layout(target), spec, seed);
+    registry.baseLayersOnly();
+    int moved = 0;
+    for (int r = 0; r < spec.repositories(); r++) {
+      for (int t = 0; t < spec.tagsPerRepository(); t++) {
+        if (registry.random.nextDouble() < share) {
+          String repository = repositoryName(r);
+          registry.writer.tag(repository, tagName(t), registry.image(repository, MediaTypes.DOCKER_MANIFEST_V2, null));
+          moved++;
+        }
+      }
+    }
+    return moved;
+  }
+
+  private static StorageLayout layout(Path target) {
+    return StorageLayout.at(target.resolve("docker").resolve("registry").resolve("v2"));
+  }
+
+  private void baseLayersOnly() throws IOException {
+    Random base = new Random(spec.seed());
+    for (int i = 0; i < BASE_LAYERS; i++) {
+      long size = 1 + base.nextInt(spec.layerBytes());
+      baseLayers.add(new Layer(writer.layer(base, size), size));
+    }
   }
 
   private void generate() throws IOException {
-    for (int i = 0; i < 3; i++) {
-      baseLayers.add(newLayer());
-    }
+    baseLayersOnly();
     for (int r = 0; r < spec.repositories(); r++) {
       String repository = repositoryName(r);
-      Digest previous = null;
-      for (int t = 0; t < spec.tagsPerRepository(); t++) {
-        Digest manifest = t % 4 == 3 ? index(repository) : image(repository, t % 2 == 0
-            ? MediaTypes.DOCKER_MANIFEST_V2 : MediaTypes.OCI_MANIFEST, null);
-        writer.tag(repository, "v1." + t, manifest);
-        previous = manifest;
+      List<Digest> images = new ArrayList<>();
+      for (int i = 0; i < spec.imagesPerRepository(); i++) {
+        boolean index = spec.indexEvery() > 0 && i % spec.indexEvery() == spec.indexEvery() - 1;
+        images.add(index ? index(repository)
+            : image(repository, i % 2 == 0 ? MediaTypes.DOCKER_MANIFEST_V2 : MediaTypes.OCI_MANIFEST, null));
       }
-      if (previous != null) {
-        writer.tag(repository, "latest", previous);
+      for (int t = 0; t < spec.tagsPerRepository(); t++) {
+        writer.tag(repository, tagName(t), images.get(t % images.size()));
       }
       // An image pushed and then retagged away: an untagged revision, as a re-push leaves behind.
       image(repository, MediaTypes.DOCKER_MANIFEST_V2, null);
+      if (r % 100 == 0) {
+        writer.upload(repository, String.format("6c0b2f4e-8a4e-4d1f-9e7a-%012d", r), "2026-11-01T10:00:00Z", new byte[512]);
+        writer.blob(randomBytes(1024)); // an orphan blob: referenced by nothing
+      }
     }
-    writer.upload(repositoryName(0), "6c0b2f4e-8a4e-4d1f-9e7a-0d2b6a3c9f10", "2026-11-01T10:00:00Z", new byte[512]);
-    writer.blob(randomBytes(1024)); // an orphan blob: referenced by nothing
   }
 
-  /** Names like {@code team-1/app-3}, with every third repository nested inside another one. */
-  private static String repositoryName(int index) {
-    String base = "team-" + (index / 3) + "/app-" + (index % 3);
-    return index % 3 == 2 ? "team-" + (index / 3) + "/app-1/" + "worker" : base;
+  /** {@code org-3/app-7}, and every other repository nested inside the one before it: {@code org-3/app-7/worker}. */
+  static String repositoryName(int index) {
+    String base = "org-" + (index / 100) + "/app-" + (index % 100 / 2);
+    return index % 2 == 1 ? base + "/worker" : base;
   }
 
-  private Layer newLayer() throws IOException {
-    byte[] bytes = randomBytes(1 + random.nextInt(spec.layerBytes()));
-    return new Layer(writer.blob(bytes), bytes.length);
+  static String tagName(int index) {
+    return index == 0 ? "latest" : "v1." + index;
   }
 
   private byte[] randomBytes(int size) {
     byte[] bytes = new byte[size];
     random.nextBytes(bytes);
     return bytes;
+  }
+
+  private Layer newLayer() throws IOException {
+    long size = 1 + random.nextInt(spec.layerBytes());
+    return new Layer(writer.layer(random, size), size);
   }
 
   private Digest image(String repository, String mediaType, String[] platform) throws IOException {
@@ -105,14 +159,15 @@ public final class SampleRegistry {
     }
     ObjectNode config = JSON.createObjectNode();
     config.put("architecture", platform == null ? "amd64" : platform[1]).put("os", "linux");
-    config.putObject("config").putArray("Cmd").add("/bin/sh");
+    config.put("created", "2026-11-" + (10 + random.nextInt(18)) + "T10:00:00Z");
+    config.putObject("config").putArray("Cmd").add("/bin/app-" + random.nextLong());
     byte[] configBytes = JSON.writeValueAsBytes(config);
     Digest configDigest = writer.blob(configBytes);
     writer.layerLink(repository, configDigest);
 
+    boolean docker = mediaType.equals(MediaTypes.DOCKER_MANIFEST_V2);
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("schemaVersion", 2).put("mediaType", mediaType);
-    boolean docker = mediaType.equals(MediaTypes.DOCKER_MANIFEST_V2);
     manifest.set("config", descriptor(docker ? "application/vnd.docker.container.image.v1+json"
         : "application/vnd.oci.image.config.v1+json", configDigest, configBytes.length));
     ArrayNode layerArray = manifest.putArray("layers");
@@ -121,7 +176,7 @@ public final class SampleRegistry {
       layerArray.add(descriptor(docker ? "application/vnd.docker.image.rootfs.diff.tar.gzip"
           : "application/vnd.oci.image.layer.v1.tar+gzip", layer.digest(), layer.size()));
     }
-    return manifest(repository, manifest);
+    return manifest(repository, manifest).digest();
   }
 
   private Digest index(String repository) throws IOException {
@@ -129,35 +184,40 @@ public final class SampleRegistry {
     index.put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
     ArrayNode children = index.putArray("manifests");
     for (String[] platform : PLATFORMS) {
-      Digest child = image(repository, MediaTypes.OCI_MANIFEST, platform);
-      ObjectNode entry = childDescriptor(child);
-      ObjectNode p = entry.putObject("platform").put("architecture", platform[1]).put("os", platform[0]);
-      if (platform[2] != null) {
-        p.put("variant", platform[2]);
-      }
-      children.add(entry);
+      children.add(child(repository, platform, false));
     }
-    Digest attestation = image(repository, MediaTypes.OCI_MANIFEST, new String[] {"unknown", "unknown", null});
-    ObjectNode entry = childDescriptor(attestation);
-    entry.putObject("platform").put("architecture", "unknown").put("os", "unknown");
-    entry.putObject("annotations").put("vnd.docker.reference.type", "attestation-manifest");
-    children.add(entry);
-    return manifest(repository, index);
+    children.add(child(repository, new String[] {"unknown", "unknown", null}, true));
+    return manifest(repository, index).digest();
   }
 
-  private ObjectNode childDescriptor(Digest child) throws IOException {
-    return descriptor(MediaTypes.OCI_MANIFEST, child, Files.size(layout.blobData(child)));
+  private ObjectNode child(String repository, String[] platform, boolean attestation) throws IOException {
+    Digest digest = image(repository, MediaTypes.OCI_MANIFEST, platform);
+    ObjectNode entry = descriptor(MediaTypes.OCI_MANIFEST, digest, writer.sizeOf(digest));
+    ObjectNode p = entry.putObject("platform").put("architecture", platform[1]).put("os", platform[0]);
+    if (platform[2] != null) {
+      p.put("variant", platform[2]);
+    }
+    if (attestation) {
+      entry.putObject("annotations").put("vnd.docker.reference.type", "attestation-manifest");
+    }
+    return entry;
   }
 
-  private Digest manifest(String repository, ObjectNode manifest) throws IOException {
+  private record Written(Digest digest) {}
+
+  private Written manifest(String repository, ObjectNode manifest) throws IOException {
     Digest digest = writer.blob(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
     writer.revisionLink(repository, digest);
-    return digest;
+    return new Written(digest);
   }
 
   private static ObjectNode descriptor(String mediaType, Digest digest, long size) {
     ObjectNode node = JSON.createObjectNode();
     node.put("mediaType", mediaType).put("digest", digest.toString()).put("size", size);
     return node;
+  }
+
+  static UncheckedIOException unchecked(IOException e) {
+    return new UncheckedIOException(e);
   }
 }

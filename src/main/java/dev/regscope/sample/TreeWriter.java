@@ -4,27 +4,68 @@ import com.google.common.hash.Hashing;
 import dev.regscope.storage.Digest;
 import dev.regscope.storage.StorageLayout;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
 /** Writes blobs and link files exactly where registry 2.8 puts them (71-byte links, no newline). */
 final class TreeWriter {
   private final StorageLayout layout;
+  private final boolean sparseLayers;
+  private final Map<Digest, Long> blobSizes = new HashMap<>();
+  private final Set<Path> madeDirs = new HashSet<>();
 
-  TreeWriter(StorageLayout layout) {
+  TreeWriter(StorageLayout layout, boolean sparseLayers) {
     this.layout = layout;
+    this.sparseLayers = sparseLayers;
   }
 
   /** Stores a blob under its real sha256 digest and returns that digest. */
   Digest blob(byte[] content) throws IOException {
     Digest digest = new Digest("sha256", Hashing.sha256().hashBytes(content).toString());
-    Path data = layout.blobData(digest);
-    if (!Files.exists(data)) {
-      Files.createDirectories(data.getParent());
-      Files.write(data, content);
+    if (blobSizes.putIfAbsent(digest, (long) content.length) == null) {
+      Path data = layout.blobData(digest);
+      if (!Files.exists(data)) {
+        mkdirs(data.getParent());
+        Files.write(data, content);
+      }
     }
     return digest;
+  }
+
+  /**
+   * Stores a layer of {@code size} random bytes. For sparse trees the digest is random instead of the hash of the
+   * content, and the file is sparse: the right size on disk listings, almost no space used.
+   */
+  Digest layer(Random random, long size) throws IOException {
+    if (!sparseLayers) {
+      byte[] bytes = new byte[(int) size];
+      random.nextBytes(bytes);
+      return blob(bytes);
+    }
+    Digest digest = new Digest("sha256", String.format("%016x%016x%016x%016x",
+        random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()));
+    if (blobSizes.putIfAbsent(digest, size) == null) {
+      Path data = layout.blobData(digest);
+      mkdirs(data.getParent());
+      try (SeekableByteChannel channel = Files.newByteChannel(data, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+        channel.position(size - 1).write(ByteBuffer.wrap(new byte[1]));
+      }
+    }
+    return digest;
+  }
+
+  long sizeOf(Digest digest) {
+    return blobSizes.get(digest);
   }
 
   void layerLink(String repository, Digest digest) throws IOException {
@@ -44,13 +85,20 @@ final class TreeWriter {
 
   void upload(String repository, String uuid, String startedAt, byte[] partial) throws IOException {
     Path upload = layout.repository(repository).resolve("_uploads").resolve(uuid);
-    Files.createDirectories(upload);
+    mkdirs(upload.resolve("hashstates").resolve("sha256"));
     Files.write(upload.resolve("data"), partial);
     Files.write(upload.resolve("startedat"), startedAt.getBytes(StandardCharsets.UTF_8));
+    Files.write(upload.resolve("hashstates").resolve("sha256").resolve(String.valueOf(partial.length)), new byte[16]);
   }
 
-  private static void link(Path file, Digest digest) throws IOException {
-    Files.createDirectories(file.getParent());
+  private void link(Path file, Digest digest) throws IOException {
+    mkdirs(file.getParent());
     Files.write(file, digest.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private void mkdirs(Path dir) throws IOException {
+    if (madeDirs.add(dir)) {
+      Files.createDirectories(dir);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.regscope.scan;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Scans when asked ({@code --scan-interval 0}), as the older Python exporter did on every scrape. Scrapes that
@@ -12,7 +13,11 @@ public final class OnDemandScans implements SnapshotSource {
   private int joined;
 
   public OnDemandScans(Scanner scanner) {
-    this.runner = new ScanRunner(scanner);
+    this(scanner, state -> {});
+  }
+
+  public OnDemandScans(Scanner scanner, Consumer<ScanState> onPublish) {
+    this.runner = new ScanRunner(scanner, onPublish);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Scans in the background at a fixed delay; a scrape reads the last complete state and never waits. */
 public final class PeriodicScans implements SnapshotSource, AutoCloseable {
@@ -15,10 +16,14 @@ public final class PeriodicScans implements SnapshotSource, AutoCloseable {
   });
 
   public PeriodicScans(Scanner scanner, Duration interval) {
+    this(scanner, interval, state -> {});
+  }
+
+  public PeriodicScans(Scanner scanner, Duration interval, Consumer<ScanState> onPublish) {
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException("interval must be positive: " + interval);
     }
-    this.runner = new ScanRunner(scanner);
+    this.runner = new ScanRunner(scanner, onPublish);
     executor.scheduleWithFixedDelay(runner::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -10,10 +10,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+import java.util.function.Consumer;
 
 /**
- * Finds every repository under {@code repositories/}. Repositories nest ({@code a} and {@code a/b/c} can both
- * be repositories), so the walk goes on below a repository into every folder that is not the registry's own.
+ * Finds every repository under {@code repositories/} and hands each to a visitor, walking sibling folders in
+ * parallel. Repositories nest ({@code a} and {@code a/b/c} can both be repositories), so the walk goes on below
+ * a repository into every folder that is not the registry's own ({@code _manifests}, {@code _layers}, ...).
  */
 final class RepositoryFinder {
   private final TreeReader reader;
@@ -24,51 +28,81 @@ final class RepositoryFinder {
     this.problems = problems;
   }
 
-  /** The repositories in name order; an absent {@code repositories/} folder is an empty registry. */
-  List<RepositoryDir> find(StorageLayout layout) throws IOException {
-    List<RepositoryDir> found = new ArrayList<>();
+  /**
+   * Visits every repository the filter includes, in no particular order and from several threads. An absent
+   * {@code repositories/} folder is an empty registry; one that cannot be listed fails the whole walk.
+   */
+  void find(StorageLayout layout, RepositoryFilter filter, ForkJoinPool pool, Consumer<RepositoryDir> visitor)
+      throws IOException {
     List<Entry> top;
     try {
       top = reader.list(layout.repositories());
     } catch (NoSuchFileException e) {
-      return found;
+      return;
     }
-    walk(layout.repositories(), "", top, found);
-    found.sort((a, b) -> a.name().compareTo(b.name()));
-    return found;
+    pool.invoke(new Walk(layout.repositories(), "", top, filter, visitor));
   }
 
-  private void walk(Path dir, String name, List<Entry> entries, List<RepositoryDir> found) {
-    boolean hasManifests = false;
-    boolean isRepository = false;
-    for (Entry entry : entries) {
-      Path child = dir.resolve(entry.name());
-      if (entry.type() == EntryType.SYMLINK) {
-        problems.add(child, Damage.SYMLINK, "symbolic link in the repositories tree, not followed");
-      } else if (entry.type() == EntryType.DIRECTORY && StorageLayout.marksRepository(entry.name())) {
-        isRepository = true;
-        hasManifests |= entry.name().equals("_manifests");
+  private final class Walk extends RecursiveAction {
+    private final Path dir;
+    private final String name;
+    private final List<Entry> entries; // already listed, or null: the task lists dir itself
+    private final RepositoryFilter filter;
+    private final Consumer<RepositoryDir> visitor;
+
+    Walk(Path dir, String name, List<Entry> entries, RepositoryFilter filter, Consumer<RepositoryDir> visitor) {
+      this.dir = dir;
+      this.name = name;
+      this.entries = entries;
+      this.filter = filter;
+      this.visitor = visitor;
+    }
+
+    @Override
+    protected void compute() {
+      List<Entry> entries = this.entries;
+      if (entries == null) {
+        try {
+          entries = reader.list(dir);
+        } catch (NoSuchFileException e) {
+          problems.add(dir, Damage.VANISHED, "folder vanished during the scan");
+          return;
+        } catch (IOException e) {
+          problems.add(dir, Damage.READ_ERROR, "folder cannot be listed (" + e.getMessage() + ")");
+          return;
+        }
+      }
+      List<Walk> children = new ArrayList<>();
+      for (Entry entry : entries) {
+        if (entry.type() == EntryType.DIRECTORY && !StorageLayout.isReservedName(entry.name())) {
+          children.add(new Walk(dir.resolve(entry.name()), name.isEmpty() ? entry.name() : name + "/" + entry.name(),
+              null, filter, visitor));
+        }
+      }
+      // Subtrees go to other threads while this folder's own repository is read here.
+      for (Walk child : children) {
+        child.fork();
+      }
+      visitSelf(entries);
+      for (Walk child : children) {
+        child.join();
       }
     }
-    if (isRepository && !name.isEmpty()) {
-      found.add(new RepositoryDir(name, dir, hasManifests));
-    }
-    for (Entry entry : entries) {
-      if (entry.type() != EntryType.DIRECTORY || StorageLayout.isReservedName(entry.name())) {
-        continue;
+
+    private void visitSelf(List<Entry> entries) {
+      boolean hasManifests = false;
+      boolean isRepository = false;
+      for (Entry entry : entries) {
+        if (entry.type() == EntryType.SYMLINK) {
+          problems.add(dir.resolve(entry.name()), Damage.SYMLINK, "symbolic link in the repositories tree, not followed");
+        } else if (entry.type() == EntryType.DIRECTORY && StorageLayout.marksRepository(entry.name())) {
+          isRepository = true;
+          hasManifests |= entry.name().equals("_manifests");
+        }
       }
-      Path child = dir.resolve(entry.name());
-      List<Entry> grandchildren;
-      try {
-        grandchildren = reader.list(child);
-      } catch (NoSuchFileException e) {
-        problems.add(child, Damage.VANISHED, "folder vanished during the scan");
-        continue;
-      } catch (IOException e) {
-        problems.add(child, Damage.READ_ERROR, "folder cannot be listed (" + e.getMessage() + ")");
-        continue;
+      if (isRepository && !name.isEmpty() && filter.includes(name)) {
+        visitor.accept(new RepositoryDir(name, dir, hasManifests));
       }
-      walk(child, name.isEmpty() ? entry.name() : name + "/" + entry.name(), grandchildren, found);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.regscope.scan;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,10 +11,13 @@ final class ScanRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ScanRunner.class);
 
   private final Scanner scanner;
+  private final Consumer<ScanState> onPublish;
   private final AtomicReference<ScanState> state = new AtomicReference<>(ScanState.EMPTY);
 
-  ScanRunner(Scanner scanner) {
+  /** @param onPublish called in the scan thread with each new state, e.g. to render it for scrapes */
+  ScanRunner(Scanner scanner, Consumer<ScanState> onPublish) {
     this.scanner = scanner;
+    this.onPublish = onPublish;
   }
 
   synchronized ScanState runOnce() {
@@ -27,7 +31,13 @@ final class ScanRunner {
       LOG.error("scan failed, keeping the previous snapshot: {}", e.toString());
       state.updateAndGet(ScanState::afterFailure);
     }
-    return state.get();
+    ScanState published = state.get();
+    try {
+      onPublish.accept(published);
+    } catch (RuntimeException e) {
+      LOG.error("publishing the scan failed: {}", e.toString());
+    }
+    return published;
   }
 
   ScanState current() {

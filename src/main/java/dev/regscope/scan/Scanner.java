@@ -18,6 +18,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,21 +32,44 @@ import java.util.function.Consumer;
 
 /**
  * Walks a registry tree once and produces a {@link Snapshot}. Keeps a {@link ManifestCache} between scans, so
- * a rescan parses only manifests it has not seen before. Not thread-safe: one scan at a time.
+ * a rescan parses only manifests it has not seen before. One scan at a time; each scan reads folders in
+ * parallel on its own pool.
  */
 public final class Scanner {
   private final StorageLayout layout;
   private final TreeReader reader;
   private final Clock clock;
   private final Consumer<ScanProblem> log;
+  private final RepositoryFilter filter;
+  private final ForkJoinPool pool;
   private final ManifestCache cache = new ManifestCache();
   private Set<String> reportedProblems = Set.of();
 
+  /** A scanner of every repository, on one thread. */
   public Scanner(StorageLayout layout, TreeReader reader, Clock clock, Consumer<ScanProblem> log) {
+    this(layout, reader, clock, log, 1, RepositoryFilter.ALL);
+  }
+
+  /**
+   * @param threads folders read in parallel; on network storage each read waits on a round trip, so more threads
+   *     than cores pay off there
+   */
+  public Scanner(StorageLayout layout, TreeReader reader, Clock clock, Consumer<ScanProblem> log, int threads,
+      RepositoryFilter filter) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1: " + threads);
+    }
     this.layout = layout;
     this.reader = reader;
     this.clock = clock;
     this.log = log;
+    this.filter = filter;
+    this.pool = new ForkJoinPool(threads, p -> {
+      ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+      thread.setName("regscope-scan-" + thread.getPoolIndex());
+      thread.setDaemon(true);
+      return thread;
+    }, null, false);
   }
 
   /**
@@ -55,10 +83,11 @@ public final class Scanner {
     ImageResolver resolver = new ImageResolver(manifests, manifests);
     LinkReader links = new LinkReader(reader, problems);
 
-    List<RepositoryStats> repositories = new ArrayList<>();
-    for (RepositoryDir repository : new RepositoryFinder(reader, problems).find(layout)) {
-      repositories.add(stats(repository, links.read(repository), resolver));
-    }
+    Queue<RepositoryStats> scanned = new ConcurrentLinkedQueue<>();
+    new RepositoryFinder(reader, problems).find(layout, filter, pool,
+        repository -> scanned.add(stats(repository, links.read(repository), resolver)));
+    List<RepositoryStats> repositories = new ArrayList<>(scanned);
+    repositories.sort(Comparator.comparing(RepositoryStats::name));
     cache.retainOnly(manifests.used());
     List<ScanProblem> found = problems.all();
     Set<String> keys = new HashSet<>();

@@ -4,6 +4,8 @@ import static dev.regscope.testing.PromText.series;
 import static dev.regscope.testing.RegistryTree.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.regscope.metrics.ExpositionPublisher;
+import dev.regscope.metrics.SeriesFilter;
 import dev.regscope.scan.OnDemandScans;
 import dev.regscope.scan.ScanState;
 import dev.regscope.scan.Scanner;
@@ -39,9 +41,16 @@ class MetricsServerTest {
   // HTTP/1.1: an HTTP/2 upgrade attempt would hold concurrent requests back until the first one answers.
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+  private final ExpositionPublisher publisher = new ExpositionPublisher(SeriesFilter.ALL);
+
   /** A source whose state the test sets, standing in for the scheduler (not under test here). */
-  private static final class FixedSource implements SnapshotSource {
+  private final class FixedSource implements SnapshotSource {
     final AtomicReference<ScanState> state = new AtomicReference<>(ScanState.EMPTY);
+
+    void publish(ScanState next) {
+      state.set(next);
+      publisher.accept(next);
+    }
 
     @Override
     public ScanState current() {
@@ -62,13 +71,13 @@ class MetricsServerTest {
     RegistryTree tree = RegistryTree.at(dir);
     tree.repo("app").tag("v1", image(tree.layer(10)));
     FixedSource source = new FixedSource();
-    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source)) {
+    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
       assertThat(get(server, Endpoints.READY).statusCode()).isEqualTo(503);
       assertThat(get(server, Endpoints.HEALTHY).statusCode()).isEqualTo(200);
       assertThat(new String(get(server, Endpoints.METRICS).body(), StandardCharsets.UTF_8))
           .doesNotContain("repository_tags_total{");
 
-      source.state.set(ScanState.EMPTY.after(Scans.scan(tree)));
+      source.publish(ScanState.EMPTY.after(Scans.scan(tree)));
 
       assertThat(get(server, Endpoints.READY).statusCode()).isEqualTo(200);
       HttpResponse<byte[]> metrics = get(server, Endpoints.METRICS);
@@ -84,8 +93,8 @@ class MetricsServerTest {
     RegistryTree tree = RegistryTree.at(dir);
     tree.repo("app").tag("v1", image(tree.layer(10)));
     FixedSource source = new FixedSource();
-    source.state.set(ScanState.EMPTY.after(Scans.scan(tree)));
-    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source)) {
+    source.publish(ScanState.EMPTY.after(Scans.scan(tree)));
+    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
       HttpResponse<byte[]> response = get(server, Endpoints.METRICS, "Accept-Encoding", "gzip");
 
       assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
@@ -112,8 +121,8 @@ class MetricsServerTest {
         return super.list(path);
       }
     };
-    OnDemandScans source = new OnDemandScans(new Scanner(tree.layout(), gated, Scans.CLOCK, p -> {}));
-    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source)) {
+    OnDemandScans source = new OnDemandScans(new Scanner(tree.layout(), gated, Scans.CLOCK, p -> {}), publisher);
+    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
       assertThat(get(server, Endpoints.READY).statusCode()).isEqualTo(503);
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<HttpResponse<byte[]>>> responses = new ArrayList<>();

@@ -1,0 +1,49 @@
+package dev.regscope.cli;
+
+import dev.regscope.metrics.SeriesFilter;
+import dev.regscope.scan.RepositoryFilter;
+import dev.regscope.scan.Scanner;
+import dev.regscope.storage.NioTreeReader;
+import dev.regscope.storage.StorageLayout;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** The options that shape a scan and its series, shared by {@code serve} and {@code scan}. */
+final class ScanOptions {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.regscope.scan");
+
+  enum TagMetrics { all, none }
+
+  @Option(names = "--scan-threads", defaultValue = "16",
+      description = "Folders read in parallel; network storage gains from more threads than cores (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--tag-metrics", defaultValue = "all",
+      description = "Export tag-level series: all or none (default: ${DEFAULT-VALUE}); repository series stay exact")
+  TagMetrics tagMetrics;
+
+  @Option(names = "--include-repository", paramLabel = "REGEX", description = "Scan only repositories whose whole name matches")
+  Pattern includeRepository;
+
+  @Option(names = "--exclude-repository", paramLabel = "REGEX", description = "Skip repositories whose whole name matches")
+  Pattern excludeRepository;
+
+  @Option(names = "--include-tag", paramLabel = "REGEX", description = "Export tag-level series only for tags whose whole name matches")
+  Pattern includeTag;
+
+  @Option(names = "--exclude-tag", paramLabel = "REGEX", description = "Export no tag-level series for tags whose whole name matches")
+  Pattern excludeTag;
+
+  Scanner scanner(StorageLayout layout, Clock clock) {
+    return new Scanner(layout, new NioTreeReader(), clock, problem -> LOG.warn("{}", problem), threads,
+        new RepositoryFilter(Optional.ofNullable(includeRepository), Optional.ofNullable(excludeRepository)));
+  }
+
+  SeriesFilter seriesFilter() {
+    return new SeriesFilter(tagMetrics == TagMetrics.all, Optional.ofNullable(includeTag), Optional.ofNullable(excludeTag));
+  }
+}

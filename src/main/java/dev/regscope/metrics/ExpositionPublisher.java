@@ -1,0 +1,32 @@
+package dev.regscope.metrics;
+
+import dev.regscope.scan.ScanState;
+import java.util.function.Consumer;
+
+/**
+ * Renders each newly published state once, right after its scan, and hands the rendering to every scrape
+ * until the next one.
+ */
+public final class ExpositionPublisher implements Consumer<ScanState> {
+  private record Published(ScanState state, RenderedExposition exposition) {}
+
+  private final SeriesFilter filter;
+  private volatile Published current;
+
+  public ExpositionPublisher(SeriesFilter filter) {
+    this.filter = filter;
+    this.current = new Published(ScanState.EMPTY, RenderedExposition.render(ScanState.EMPTY, filter));
+  }
+
+  /** Called by the scan thread after each scan. */
+  @Override
+  public synchronized void accept(ScanState state) {
+    if (state != current.state()) {
+      current = new Published(state, RenderedExposition.render(state, filter));
+    }
+  }
+
+  public RenderedExposition exposition() {
+    return current.exposition();
+  }
+}
