@@ -53,7 +53,7 @@ final class TreeWriter {
     }
     Digest digest = new Digest("sha256", String.format("%016x%016x%016x%016x",
         random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()));
-    if (blobSizes.putIfAbsent(digest, size) == null) {
+    if (blobSizes.putIfAbsent(digest, size) == null && !Files.exists(layout.blobData(digest))) {
       Path data = layout.blobData(digest);
       mkdirs(data.getParent());
       try (SeekableByteChannel channel = Files.newByteChannel(data, StandardOpenOption.CREATE_NEW,

@@ -1,0 +1,242 @@
+package dev.regscope.bench;
+
+import dev.regscope.metrics.ExpositionPublisher;
+import dev.regscope.metrics.SeriesFilter;
+import dev.regscope.model.Snapshot;
+import dev.regscope.sample.SampleRegistry;
+import dev.regscope.scan.RepositoryFilter;
+import dev.regscope.scan.ScanState;
+import dev.regscope.scan.Scanner;
+import dev.regscope.scan.SnapshotSource;
+import dev.regscope.server.Endpoints;
+import dev.regscope.server.MetricsServer;
+import dev.regscope.storage.NioTreeReader;
+import dev.regscope.storage.StorageLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Measures regscope on synthetic trees of the given sizes and prints one table: cold scan, warm rescan, rescan
+ * after 1% of tags were re-pushed, scrape latency over HTTP, response size and live heap, each scan figure also as
+ * a ratio to the physical floor timed in the same run; then the effect of {@code --scan-threads}.
+ *
+ * <p>Run: {@code mvn -B -ntp -Pbench verify -DskipTests -Dbench.tags=10000,100000}. Trees are generated once
+ * under {@code bench.dir} and reused.
+ */
+public final class ScanBenchmark {
+  private static final Clock CLOCK = Clock.systemUTC();
+
+  private final Path dir;
+  private final int threads;
+  private final int scrapes;
+  private final List<String> rows = new ArrayList<>();
+  private final List<String> threadRows = new ArrayList<>();
+
+  private ScanBenchmark(Path dir, int threads, int scrapes) {
+    this.dir = dir;
+    this.threads = threads;
+    this.scrapes = scrapes;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new TreeMap<>();
+    for (String arg : args) {
+      String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+      options.put(kv[0], kv.length > 1 ? kv[1] : "true");
+    }
+    ScanBenchmark benchmark = new ScanBenchmark(Path.of(options.getOrDefault("dir", "target/bench")),
+        Integer.parseInt(options.getOrDefault("threads", "16")), Integer.parseInt(options.getOrDefault("scrapes", "200")));
+    for (String tags : options.getOrDefault("tags", "10000").split(",")) {
+      benchmark.run(Integer.parseInt(tags.trim()));
+    }
+    benchmark.print();
+  }
+
+  private void run(int tags) throws Exception {
+    SampleRegistry.Spec spec = SampleRegistry.Spec.forTags(tags, 7);
+    Path root = dir.resolve("tree-" + tags);
+    long files = ensureTree(root, spec);
+    Path v2 = root.resolve("docker/registry/v2");
+    StorageLayout layout = StorageLayout.locate(root);
+    log("%d tags: %d files; warming the page cache", spec.tags(), files);
+
+    PhysicalFloor floor = new PhysicalFloor(v2);
+    List<Path> manifests = floor.manifestFiles(floor.linkPass());
+    PhysicalFloor.manifestPass(manifests);
+    double linkFloor = median(3, () -> floor.linkPass().size());
+    double manifestFloor = median(3, () -> PhysicalFloor.manifestPass(manifests));
+    log("floor: links %.3f s, manifests %.3f s (%d manifests)", linkFloor, manifestFloor, manifests.size());
+
+    double cold = median(3, () -> scanner(layout, threads).scan());
+    Scanner scanner = scanner(layout, threads);
+    Snapshot snapshot = scanner.scan();
+    double warm = median(5, scanner::scan);
+    log("regscope: cold %.3f s, warm %.3f s", cold, warm);
+
+    ScanState state = ScanState.EMPTY.after(scanner.scan());
+    ExpositionPublisher publisher = new ExpositionPublisher(SeriesFilter.ALL);
+    long renderStart = System.nanoTime();
+    publisher.accept(state);
+    double render = (System.nanoTime() - renderStart) / 1e9;
+    long heap = liveHeap();
+    double[] latencies = scrape(state, publisher);
+    log("scrape p50 %.1f ms, p99 %.1f ms", latencies[0], latencies[1]);
+
+    int moved = SampleRegistry.repush(root, spec, 0.01, System.nanoTime());
+    long start = System.nanoTime();
+    Snapshot after = scanner.scan();
+    double repushed = (System.nanoTime() - start) / 1e9;
+    log("re-pushed %d tags, rescan %.3f s", moved, repushed);
+
+    rows.add(String.format(Locale.ROOT,
+        "| %,d | %,d | %.3f | %.3f | %.3f (%.2f×) | %.3f (%.2f×) | %.3f (%.2f×) | %.1f / %.1f | %.1f / %.1f | %.0f | %.3f |",
+        snapshot.tagCount(), files, linkFloor, linkFloor + manifestFloor,
+        cold, cold / (linkFloor + manifestFloor), warm, warm / linkFloor, repushed, repushed / linkFloor,
+        latencies[0], latencies[1], publisher.exposition().gzipSize() / 1e6, publisher.exposition().plainSize() / 1e6,
+        heap / 1e6, render));
+    if (after.tagCount() != snapshot.tagCount()) {
+      throw new AssertionError("a re-push changed the number of tags");
+    }
+    compareThreads(layout, spec.tags());
+  }
+
+  /** One thread against the default, on a warm page cache and (where the kernel lets us drop it) a cold one. */
+  private void compareThreads(StorageLayout layout, int tags) throws Exception {
+    Scanner one = scanner(layout, 1);
+    Scanner many = scanner(layout, threads);
+    one.scan();
+    many.scan();
+    double warmOne = median(5, one::scan);
+    double warmMany = median(5, many::scan);
+    String coldOne = "n/a";
+    String coldMany = "n/a";
+    if (dropPageCache()) {
+      coldOne = String.format(Locale.ROOT, "%.3f", time(() -> scanner(layout, 1).scan()));
+      dropPageCache();
+      coldMany = String.format(Locale.ROOT, "%.3f", time(() -> scanner(layout, threads).scan()));
+    }
+    threadRows.add(String.format(Locale.ROOT, "| %,d | %.3f | %.3f | %s | %s |", tags, warmOne, warmMany, coldOne, coldMany));
+  }
+
+  private static boolean dropPageCache() {
+    try {
+      new ProcessBuilder("sync").inheritIO().start().waitFor();
+      Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");
+      return true;
+    } catch (IOException | InterruptedException | SecurityException e) {
+      return false;
+    }
+  }
+
+  private Scanner scanner(StorageLayout layout, int threads) {
+    return new Scanner(layout, new NioTreeReader(), CLOCK, p -> {}, threads, RepositoryFilter.ALL);
+  }
+
+  /** Median and 99th percentile in ms of sequential scrapes, gzip-encoded like Prometheus asks. */
+  private double[] scrape(ScanState state, ExpositionPublisher publisher) throws Exception {
+    SnapshotSource source = () -> state;
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + Endpoints.METRICS))
+          .header("Accept-Encoding", "gzip").build();
+      double[] ms = new double[scrapes];
+      for (int i = -20; i < scrapes; i++) {
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+          body.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        if (i >= 0) {
+          ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+      }
+      Arrays.sort(ms);
+      return new double[] {ms[scrapes / 2], ms[(int) Math.ceil(scrapes * 0.99) - 1]};
+    }
+  }
+
+  private static long liveHeap() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private long ensureTree(Path root, SampleRegistry.Spec spec) throws IOException {
+    Path marker = dir.resolve("tree-" + spec.tags() + ".files");
+    if (Files.exists(marker)) {
+      return Long.parseLong(Files.readString(marker).strip());
+    }
+    if (Files.exists(root)) {
+      throw new IOException(root + " exists but is incomplete (no " + marker.getFileName() + "): delete it");
+    }
+    log("generating %d tags under %s", spec.tags(), root);
+    long start = System.nanoTime();
+    SampleRegistry.write(root, spec);
+    AtomicLong files = new AtomicLong();
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        files.incrementAndGet();
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    Files.writeString(marker, files.get() + "\n");
+    log("generated in %.0f s", (System.nanoTime() - start) / 1e9);
+    return files.get();
+  }
+
+  private static double time(Callable<?> work) throws Exception {
+    long start = System.nanoTime();
+    work.call();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double median(int runs, Callable<?> work) throws Exception {
+    double[] seconds = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      seconds[i] = time(work);
+    }
+    Arrays.sort(seconds);
+    return seconds[runs / 2];
+  }
+
+  private static void log(String format, Object... args) {
+    System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+  }
+
+  private void print() {
+    System.out.println();
+    System.out.println("| tags | files | floor: links (s) | floor: links + manifests (s) | cold scan (s, ×floor) "
+        + "| warm rescan (s, ×link floor) | rescan after 1% re-push (s, ×link floor) | scrape p50 / p99 (ms) "
+        + "| response gzip / text (MB) | live heap after GC (MB) | render (s) |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    rows.forEach(System.out::println);
+    System.out.println();
+    System.out.printf("| tags | warm rescan, 1 thread (s) | warm rescan, %d threads (s) | cold page cache, cold scan, 1 thread (s) "
+        + "| cold page cache, cold scan, %d threads (s) |%n", threads, threads);
+    System.out.println("|---|---|---|---|---|");
+    threadRows.forEach(System.out::println);
+  }
+}
