@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Reads manifest blobs (through the cache) and blob sizes for one scan, turning every failure into a problem. */
-final class ManifestStore implements ImageResolver.Manifests, ImageResolver.BlobSizes {
+final class ManifestStore implements ImageResolver.Manifests, ImageResolver.BlobSizes, ImageResolver.Damaged {
   /** The registry refuses manifests larger than this, so a larger "manifest" is not read at all. */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -71,6 +71,11 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
       problems.add(data, readDamage(data), "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
     }
     return -1;
+  }
+
+  @Override
+  public void report(Digest manifest, Damage damage, String message) {
+    problems.add(layout.blobData(manifest), damage, "manifest blob " + manifest + " " + message);
   }
 
   private Damage readDamage(Path path) {
