@@ -33,8 +33,8 @@ final class ImageResolver {
 
   /** Where schema1 layer sizes come from: schema1 declares none, so the blob files are measured. */
   interface BlobSizes {
-    /** The blob's size in bytes, or a negative value after reporting why it could not be read. */
-    long sizeOrNegative(Digest digest);
+    /** The blob's size in bytes, or the damage that kept it from being measured, after reporting it. */
+    BlobSize size(Digest digest);
   }
 
   /** Where damage found in how readable manifests fit together goes, named by the manifest it is in. */
@@ -119,11 +119,11 @@ final class ImageResolver {
   private Resolution schema1(Digest digest, ManifestSummary summary) {
     long total = 0;
     for (Descriptor layer : summary.layers()) {
-      long size = blobSizes.sizeOrNegative(layer.digest());
-      if (size < 0) {
-        return new Unresolved(Damage.MISSING_BLOB);
+      BlobSize size = blobSizes.size(layer.digest());
+      if (size instanceof BlobSize.Failed failed) {
+        return new Unresolved(failed.damage());
       }
-      total = saturatingAdd(total, size);
+      total = saturatingAdd(total, ((BlobSize.Measured) size).bytes());
     }
     return image(digest, summary, total);
   }

@@ -61,16 +61,18 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   }
 
   @Override
-  public long sizeOrNegative(Digest digest) {
+  public BlobSize size(Digest digest) {
     Path data = layout.blobData(digest);
     try {
-      return reader.size(data);
+      return new BlobSize.Measured(reader.size(data));
     } catch (NoSuchFileException e) {
       problems.add(data, Damage.MISSING_BLOB, "layer blob " + digest + " of a schema1 manifest is missing");
+      return new BlobSize.Failed(Damage.MISSING_BLOB);
     } catch (IOException e) {
-      problems.add(data, readDamage(data), "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
+      Damage damage = readDamage(data);
+      problems.add(data, damage, "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
+      return new BlobSize.Failed(damage);
     }
-    return -1;
   }
 
   @Override
