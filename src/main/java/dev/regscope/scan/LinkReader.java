@@ -42,7 +42,11 @@ final class LinkReader {
         readTag(tagsDir.resolve(entry.name()), entry, tags, broken);
       }
     } catch (NoSuchFileException e) {
-      problems.add(tagsDir, Damage.NO_TAGS_FOLDER, "repository " + repository.name() + " has no tags folder");
+      if (!reader.exists(repository.path())) {
+        problems.add(repository.path(), Damage.VANISHED, "repository folder vanished during the scan");
+      } else {
+        problems.add(tagsDir, Damage.NO_TAGS_FOLDER, "repository " + repository.name() + " has no tags folder");
+      }
     } catch (IOException e) {
       if (reader.isSymbolicLink(tagsDir)) {
         problems.add(tagsDir, Damage.SYMLINK, "tags folder is a symbolic link, not followed");
