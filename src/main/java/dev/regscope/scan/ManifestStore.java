@@ -35,11 +35,12 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   @Override
   public ManifestResult get(Digest digest) {
     used.add(digest);
+    Path data = layout.blobData(digest);
     ManifestSummary cached = cache.get(digest);
-    if (cached != null) {
+    // The bytes never change under a digest, but the garbage collector may have deleted them since the last scan.
+    if (cached != null && reader.exists(data)) {
       return new ManifestResult.Found(cached);
     }
-    Path data = layout.blobData(digest);
     byte[] bytes;
     try {
       bytes = reader.read(data, MAX_MANIFEST_BYTES);
