@@ -3,17 +3,20 @@ package dev.regscope.testing;
 import dev.regscope.storage.TreeReader;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A {@link TreeReader} that passes every call on and remembers what was asked and what came back. */
+/**
+ * A {@link TreeReader} that passes every call on and remembers what was asked and what came back. Safe for a scan
+ * that reads from several threads.
+ */
 public final class RecordingTreeReader implements TreeReader {
   /** One {@code read}: the file, the limit the caller gave, and the bytes handed back (-1 if it threw). */
   public record Read(Path file, int limit, int bytesReturned) {}
 
   private final TreeReader delegate;
-  private final List<Path> touched = new ArrayList<>();
-  private final List<Read> reads = new ArrayList<>();
+  private final List<Path> touched = new CopyOnWriteArrayList<>();
+  private final List<Read> reads = new CopyOnWriteArrayList<>();
 
   public RecordingTreeReader(TreeReader delegate) {
     this.delegate = delegate;

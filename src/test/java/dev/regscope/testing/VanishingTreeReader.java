@@ -10,19 +10,19 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link NioTreeReader} that, right after a chosen folder is listed or a chosen file is read, really deletes
  * chosen files and folders from the file system, as the registry's garbage collector does while a scan runs.
- * Each trigger fires once.
+ * Each trigger fires once. Safe for a scan that reads from several threads.
  */
 public final class VanishingTreeReader implements TreeReader {
   private final TreeReader delegate = new NioTreeReader();
-  private final Map<Path, List<Path>> afterListing = new HashMap<>();
-  private final Map<Path, List<Path>> afterReading = new HashMap<>();
+  private final Map<Path, List<Path>> afterListing = new ConcurrentHashMap<>();
+  private final Map<Path, List<Path>> afterReading = new ConcurrentHashMap<>();
 
   /** Deletes {@code doomed} (folders with all they hold) as soon as {@code dir} has been listed. */
   public VanishingTreeReader deleteAfterListing(Path dir, Path... doomed) {
