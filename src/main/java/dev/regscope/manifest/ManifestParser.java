@@ -173,15 +173,25 @@ public final class ManifestParser {
     return true;
   }
 
+  /** Quotes text taken from the manifest for a one-line message: cut short, control characters escaped. */
   private static String quote(String text) {
-    return "\"" + (text.length() > 80 ? text.substring(0, 80) + "…" : text) + "\"";
+    return "\"" + escapeControls(text.length() > 80 ? text.substring(0, 80) + "…" : text) + "\"";
   }
 
+  /** The parser's own first line; it quotes bad tokens back, control characters included. */
   private static String firstLine(String message) {
     if (message == null) {
       return "unreadable";
     }
     int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
+    return escapeControls(newline < 0 ? message : message.substring(0, newline));
+  }
+
+  private static String escapeControls(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      out.append(Character.isISOControl(c) ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+    }
+    return out.toString();
   }
 }

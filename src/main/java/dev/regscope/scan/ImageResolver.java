@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides what a manifest digest counts for: the layers and bytes of an image, or the sums over the children of
- * an index. Pure logic over two lookups; one instance serves one scan and remembers every digest it resolved.
+ * an index. Pure logic over two lookups and a sink for the damage it finds; one instance serves one scan and
+ * remembers every digest it resolved.
  */
 final class ImageResolver {
   /** Index levels allowed above an image; deeper nesting is treated as hostile. */
@@ -32,21 +33,33 @@ final class ImageResolver {
 
   /** Where schema1 layer sizes come from: schema1 declares none, so the blob files are measured. */
   interface BlobSizes {
-    /** The blob's size in bytes, or a negative value after reporting why it could not be read. */
-    long sizeOrNegative(Digest digest);
+    /** The blob's size in bytes, or the damage that kept it from being measured, after reporting it. */
+    BlobSize size(Digest digest);
+  }
+
+  /** Where damage found in how readable manifests fit together goes, named by the manifest it is in. */
+  interface Damaged {
+    void report(Digest manifest, Damage damage, String message);
   }
 
   private final Manifests manifests;
   private final BlobSizes blobSizes;
+  private final Damaged damaged;
   private final Map<Digest, Resolution> resolved = new ConcurrentHashMap<>();
 
-  ImageResolver(Manifests manifests, BlobSizes blobSizes) {
+  ImageResolver(Manifests manifests, BlobSizes blobSizes, Damaged damaged) {
     this.manifests = manifests;
     this.blobSizes = blobSizes;
+    this.damaged = damaged;
   }
 
   Resolution resolve(Digest digest) {
-    return resolve(digest, 0, new HashSet<>());
+    Resolution resolution = resolve(digest, 0, new HashSet<>());
+    if (resolution instanceof Unresolved unresolved && unresolved.damage() == Damage.INDEX_TOO_DEEP) {
+      // Named at the tag's own manifest: how deep an inner index sits depends on where the walk entered.
+      damaged.report(digest, Damage.INDEX_TOO_DEEP, "nests indexes more than " + MAX_INDEX_DEPTH + " levels deep");
+    }
+    return resolution;
   }
 
   /**
@@ -57,6 +70,7 @@ final class ImageResolver {
     Resolution known = resolved.get(digest);
     if (known == null) {
       if (!ancestors.add(digest)) {
+        damaged.report(digest, Damage.INDEX_CYCLE, "is an index that contains itself, directly or through its children");
         return new Unresolved(Damage.INDEX_CYCLE);
       }
       known = compute(digest, depth, ancestors);
@@ -78,9 +92,10 @@ final class ImageResolver {
     }
     ManifestSummary summary = ((ManifestResult.Found) lookup).summary();
     return switch (summary.kind()) {
-      case IMAGE -> image(summary, declaredSize(summary.layers()));
-      case SCHEMA1 -> schema1(summary);
-      case INDEX -> depth + 1 > MAX_INDEX_DEPTH ? new Unresolved(Damage.INDEX_TOO_DEEP) : index(summary, depth, ancestors);
+      case IMAGE -> image(digest, summary, declaredSize(summary.layers()));
+      case SCHEMA1 -> schema1(digest, summary);
+      case INDEX -> depth + 1 > MAX_INDEX_DEPTH
+          ? new Unresolved(Damage.INDEX_TOO_DEEP) : index(digest, summary, depth, ancestors);
     };
   }
 
@@ -92,28 +107,28 @@ final class ImageResolver {
     return total;
   }
 
-  private static Resolution image(ManifestSummary summary, long size) {
+  private Resolution image(Digest digest, ManifestSummary summary, long size) {
     if (size < 0) {
-      return new Unresolved(Damage.BAD_SIZE);
+      return sizesPastLongMax(digest);
     }
     long layers = summary.layers().size();
     return new Resolved(summary.kind(), summary.mediaType(), layers, size, 0,
         List.of(new Leaf(Optional.empty(), layers, size)));
   }
 
-  private Resolution schema1(ManifestSummary summary) {
+  private Resolution schema1(Digest digest, ManifestSummary summary) {
     long total = 0;
     for (Descriptor layer : summary.layers()) {
-      long size = blobSizes.sizeOrNegative(layer.digest());
-      if (size < 0) {
-        return new Unresolved(Damage.MISSING_BLOB);
+      BlobSize size = blobSizes.size(layer.digest());
+      if (size instanceof BlobSize.Failed failed) {
+        return new Unresolved(failed.damage());
       }
-      total = saturatingAdd(total, size);
+      total = saturatingAdd(total, ((BlobSize.Measured) size).bytes());
     }
-    return image(summary, total);
+    return image(digest, summary, total);
   }
 
-  private Resolution index(ManifestSummary summary, int depth, Set<Digest> ancestors) {
+  private Resolution index(Digest digest, ManifestSummary summary, int depth, Set<Digest> ancestors) {
     long layers = 0;
     long size = 0;
     int height = 0;
@@ -133,9 +148,14 @@ final class ImageResolver {
       }
     }
     if (size < 0) {
-      return new Unresolved(Damage.BAD_SIZE);
+      return sizesPastLongMax(digest);
     }
     return new Resolved(ManifestKind.INDEX, summary.mediaType(), layers, size, height + 1, leaves);
+  }
+
+  private Unresolved sizesPastLongMax(Digest digest) {
+    damaged.report(digest, Damage.BAD_SIZE, "has sizes that add up past " + Long.MAX_VALUE + " bytes");
+    return new Unresolved(Damage.BAD_SIZE);
   }
 
   /** Adds two non-negative sizes; an overflow (only a hostile manifest gets there) yields -1. */

@@ -42,9 +42,17 @@ final class LinkReader {
         readTag(tagsDir.resolve(entry.name()), entry, tags, broken);
       }
     } catch (NoSuchFileException e) {
-      problems.add(tagsDir, Damage.NO_TAGS_FOLDER, "repository " + repository.name() + " has no tags folder");
+      if (!reader.exists(repository.path())) {
+        problems.add(repository.path(), Damage.VANISHED, "repository folder vanished during the scan");
+      } else {
+        problems.add(tagsDir, Damage.NO_TAGS_FOLDER, "repository " + repository.name() + " has no tags folder");
+      }
     } catch (IOException e) {
-      problems.add(tagsDir, Damage.READ_ERROR, "tags folder cannot be listed (" + e.getMessage() + ")");
+      if (reader.isSymbolicLink(tagsDir)) {
+        problems.add(tagsDir, Damage.SYMLINK, "tags folder is a symbolic link, not followed");
+      } else {
+        problems.add(tagsDir, Damage.READ_ERROR, "tags folder cannot be listed (" + e.getMessage() + ")");
+      }
     }
     tags.sort((a, b) -> a.tag().compareTo(b.tag()));
     broken.sort((a, b) -> a.name().compareTo(b.name()));

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Reads manifest blobs (through the cache) and blob sizes for one scan, turning every failure into a problem. */
-final class ManifestStore implements ImageResolver.Manifests, ImageResolver.BlobSizes {
+final class ManifestStore implements ImageResolver.Manifests, ImageResolver.BlobSizes, ImageResolver.Damaged {
   /** The registry refuses manifests larger than this, so a larger "manifest" is not read at all. */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -35,11 +35,12 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   @Override
   public ManifestResult get(Digest digest) {
     used.add(digest);
+    Path data = layout.blobData(digest);
     ManifestSummary cached = cache.get(digest);
-    if (cached != null) {
+    // The bytes never change under a digest, but the garbage collector may have deleted them since the last scan.
+    if (cached != null && reader.exists(data)) {
       return new ManifestResult.Found(cached);
     }
-    Path data = layout.blobData(digest);
     byte[] bytes;
     try {
       bytes = reader.read(data, MAX_MANIFEST_BYTES);
@@ -61,16 +62,23 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   }
 
   @Override
-  public long sizeOrNegative(Digest digest) {
+  public BlobSize size(Digest digest) {
     Path data = layout.blobData(digest);
     try {
-      return reader.size(data);
+      return new BlobSize.Measured(reader.size(data));
     } catch (NoSuchFileException e) {
       problems.add(data, Damage.MISSING_BLOB, "layer blob " + digest + " of a schema1 manifest is missing");
+      return new BlobSize.Failed(Damage.MISSING_BLOB);
     } catch (IOException e) {
-      problems.add(data, readDamage(data), "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
+      Damage damage = readDamage(data);
+      problems.add(data, damage, "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
+      return new BlobSize.Failed(damage);
     }
-    return -1;
+  }
+
+  @Override
+  public void report(Digest manifest, Damage damage, String message) {
+    problems.add(layout.blobData(manifest), damage, "manifest blob " + manifest + " " + message);
   }
 
   private Damage readDamage(Path path) {

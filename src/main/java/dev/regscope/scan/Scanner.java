@@ -80,7 +80,7 @@ public final class Scanner {
     long start = System.nanoTime();
     ScanProblems problems = new ScanProblems(reportedProblems, log);
     ManifestStore manifests = new ManifestStore(layout, reader, cache, problems);
-    ImageResolver resolver = new ImageResolver(manifests, manifests);
+    ImageResolver resolver = new ImageResolver(manifests, manifests, manifests);
     LinkReader links = new LinkReader(reader, problems);
 
     Queue<RepositoryStats> scanned = new ConcurrentLinkedQueue<>();

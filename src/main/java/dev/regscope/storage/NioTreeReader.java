@@ -22,6 +22,9 @@ public final class NioTreeReader implements TreeReader {
 
   @Override
   public List<Entry> list(Path dir) throws IOException {
+    if (Files.isSymbolicLink(dir)) {
+      throw new NotDirectoryException(dir.toString());
+    }
     List<Entry> entries = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {

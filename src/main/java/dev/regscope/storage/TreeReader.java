@@ -17,7 +17,10 @@ public interface TreeReader {
   /** A named entry of a folder. */
   record Entry(String name, EntryType type) {}
 
-  /** The entries of a folder with their types. Throws {@link java.nio.file.NoSuchFileException} if it is gone. */
+  /**
+   * The entries of a folder with their types. Throws {@link java.nio.file.NoSuchFileException} if it is gone and
+   * {@link java.nio.file.NotDirectoryException} if it is a symbolic link.
+   */
   List<Entry> list(Path dir) throws IOException;
 
   /** The names in a folder, without looking at what they are (one listing, no per-entry calls). */

@@ -88,6 +88,12 @@ public final class RegistryTree {
     return digest;
   }
 
+  /** Stores bytes under a digest that is not their hash, as only a damaged or hostile tree does. */
+  public Path putBlob(Digest digest, byte[] bytes) {
+    writeBlobData(digest, bytes);
+    return blobData(digest);
+  }
+
   public Path blobData(Digest digest) {
     return layout().blobData(digest);
   }
@@ -201,6 +207,17 @@ public final class RegistryTree {
       array.add(entry);
     }
     return new Manifest(bytes(node), mediaType, List.of(children));
+  }
+
+  /** An OCI index naming its children by digest alone, whatever they hold: for cycles, which no hash allows. */
+  public static Manifest ociIndexNaming(Digest... children) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("schemaVersion", 2).put("mediaType", OCI_INDEX);
+    ArrayNode array = node.putArray("manifests");
+    for (Digest child : children) {
+      array.add(descriptor(OCI_INDEX, child, 300));
+    }
+    return new Manifest(bytes(node), OCI_INDEX);
   }
 
   /** Any bytes, as a "manifest": for damaged trees. */

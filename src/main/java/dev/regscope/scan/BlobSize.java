@@ -1,0 +1,10 @@
+package dev.regscope.scan;
+
+import dev.regscope.model.Damage;
+
+/** The outcome of measuring a blob file: its size, or the damage that stopped it (already reported). */
+sealed interface BlobSize {
+  record Measured(long bytes) implements BlobSize {}
+
+  record Failed(Damage damage) implements BlobSize {}
+}
