@@ -52,7 +52,7 @@ public final class ManifestParser {
     if (root.has("mediaType") && !root.get("mediaType").isTextual()) {
       throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "has a mediaType that is not a string");
     }
-    String mediaType = textOrNull(root, "mediaType");
+    String mediaType = MediaTypes.canonical(textOrNull(root, "mediaType"));
     if (schemaVersion.asInt() == 1) {
       return parseSchema1(root, mediaType);
     }
@@ -128,7 +128,7 @@ public final class ManifestParser {
       throw new ManifestException(Damage.BAD_SIZE,
           "has a " + field + " entry with size " + (size == null ? "missing" : quote(size.toString())));
     }
-    return new Descriptor(textOrNull(node, "mediaType"), digestOf(node, field, "digest"), size.asLong());
+    return new Descriptor(MediaTypes.canonical(textOrNull(node, "mediaType")), digestOf(node, field, "digest"), size.asLong());
   }
 
   private static Digest digest(JsonNode layer, String field) throws ManifestException {

@@ -45,9 +45,15 @@ final class ImageResolver {
   private final Manifests manifests;
   private final BlobSizes blobSizes;
   private final Damaged damaged;
-  private final Map<Digest, Resolution> resolved = new ConcurrentHashMap<>();
+  private final Map<Digest, Resolution> resolved;
 
   ImageResolver(Manifests manifests, BlobSizes blobSizes, Damaged damaged) {
+    this(manifests, blobSizes, damaged, 16);
+  }
+
+  /** @param expected how many digests this scan will likely resolve (the last scan's count), to size the memo */
+  ImageResolver(Manifests manifests, BlobSizes blobSizes, Damaged damaged, int expected) {
+    this.resolved = new ConcurrentHashMap<>(Math.max(16, expected * 4 / 3));
     this.manifests = manifests;
     this.blobSizes = blobSizes;
     this.damaged = damaged;

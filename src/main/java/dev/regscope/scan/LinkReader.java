@@ -8,6 +8,7 @@ import dev.regscope.storage.InvalidDigestException;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import dev.regscope.storage.TreeReader.Entry;
+import dev.regscope.storage.TreeReader.EntryFile;
 import dev.regscope.storage.TreeReader.EntryType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.List;
 
 /** Reads a repository's tag links and counts its revisions: the small files a scan reads most. */
 final class LinkReader {
+  private static final String[] CURRENT_LINK = {"current", "link"};
   /** A link file is 71 bytes; anything much larger is not a link. */
   private static final int MAX_LINK_BYTES = 1024;
 
@@ -38,8 +40,8 @@ final class LinkReader {
     List<BrokenTag> broken = new ArrayList<>();
     Path tagsDir = StorageLayout.tagsDir(repository.path());
     try {
-      for (Entry entry : reader.list(tagsDir)) {
-        readTag(tagsDir.resolve(entry.name()), entry, tags, broken);
+      for (EntryFile file : reader.listAndRead(tagsDir, CURRENT_LINK, MAX_LINK_BYTES)) {
+        readTag(tagsDir.resolve(file.entry().name()), file, tags, broken);
       }
     } catch (NoSuchFileException e) {
       if (!reader.exists(repository.path())) {
@@ -59,7 +61,8 @@ final class LinkReader {
     return new RepositoryContents(tags, broken, countRevisions(repository));
   }
 
-  private void readTag(Path tagDir, Entry entry, List<TagLink> tags, List<BrokenTag> broken) {
+  private void readTag(Path tagDir, EntryFile file, List<TagLink> tags, List<BrokenTag> broken) {
+    Entry entry = file.entry();
     String tag = entry.name();
     if (entry.type() == EntryType.SYMLINK) {
       problems.add(tagDir, Damage.SYMLINK, "tag folder is a symbolic link, not followed");
@@ -71,7 +74,10 @@ final class LinkReader {
     }
     Path link = StorageLayout.currentLink(tagDir);
     try {
-      tags.add(new TagLink(tag, parseLink(reader.read(link, MAX_LINK_BYTES))));
+      if (file.failure() != null) {
+        throw file.failure();
+      }
+      tags.add(new TagLink(tag, parseLink(file.content())));
     } catch (NoSuchFileException e) {
       if (!reader.exists(tagDir)) {
         problems.add(tagDir, Damage.VANISHED, "tag folder vanished during the scan");
@@ -109,11 +115,7 @@ final class LinkReader {
     }
     for (String algorithm : algorithms) {
       try {
-        for (String revision : reader.names(revisions.resolve(algorithm))) {
-          if (reader.exists(StorageLayout.revisionLink(revisions.resolve(algorithm).resolve(revision)))) {
-            count++;
-          }
-        }
+        count += reader.countContaining(revisions.resolve(algorithm), StorageLayout.REVISION_LINK);
       } catch (IOException e) {
         problems.add(revisions.resolve(algorithm), Damage.VANISHED, "revisions folder vanished during the scan");
       }

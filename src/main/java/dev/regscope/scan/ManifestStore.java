@@ -24,12 +24,19 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   private final ManifestCache cache;
   private final ScanProblems problems;
   private final Set<Digest> used = ConcurrentHashMap.newKeySet();
+  private final Set<String> changedPrefixes;
 
-  ManifestStore(StorageLayout layout, TreeReader reader, ManifestCache cache, ScanProblems problems) {
+  /**
+   * @param changedPrefixes blob prefix folders ({@code sha256/ab}) changed since the last scan, whose cached
+   *     manifests must be checked on disk; null when unknown, to check every one
+   */
+  ManifestStore(StorageLayout layout, TreeReader reader, ManifestCache cache, ScanProblems problems,
+      Set<String> changedPrefixes) {
     this.layout = layout;
     this.reader = reader;
     this.cache = cache;
     this.problems = problems;
+    this.changedPrefixes = changedPrefixes;
   }
 
   @Override
@@ -37,8 +44,9 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
     used.add(digest);
     Path data = layout.blobData(digest);
     ManifestSummary cached = cache.get(digest);
-    // The bytes never change under a digest, but the garbage collector may have deleted them since the last scan.
-    if (cached != null && reader.exists(data)) {
+    // The bytes never change under a digest, but the garbage collector may have deleted them since the last
+    // scan; it cannot have where the prefix folder is unchanged.
+    if (cached != null && (isSettled(digest) || reader.exists(data))) {
       return new ManifestResult.Found(cached);
     }
     byte[] bytes;
@@ -59,6 +67,10 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
     } catch (ManifestException e) {
       return fail(data, e.damage(), "manifest blob " + digest + " " + e.getMessage());
     }
+  }
+
+  private boolean isSettled(Digest digest) {
+    return changedPrefixes != null && !changedPrefixes.contains(BlobStamp.prefixOf(digest));
   }
 
   @Override

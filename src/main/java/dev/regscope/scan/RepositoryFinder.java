@@ -8,10 +8,8 @@ import dev.regscope.storage.TreeReader.EntryType;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -32,25 +30,31 @@ final class RepositoryFinder {
    * Visits every repository the filter includes, in no particular order and from several threads. An absent
    * {@code repositories/} folder is an empty registry; one that cannot be listed fails the whole walk.
    */
-  void find(StorageLayout layout, RepositoryFilter filter, ForkJoinPool pool, Consumer<RepositoryDir> visitor)
-      throws IOException {
+  void find(StorageLayout layout, RepositoryFilter filter, ExecutorService pool, int parallelism,
+      Consumer<RepositoryDir> visitor) throws IOException {
     List<Entry> top;
     try {
       top = reader.list(layout.repositories());
     } catch (NoSuchFileException e) {
       return;
     }
-    pool.invoke(new Walk(layout.repositories(), "", top, filter, visitor));
+    TaskGroup group = new TaskGroup(pool, parallelism);
+    group.submit(new Walk(group, layout.repositories(), "", top, filter, visitor));
+    group.await();
   }
 
-  private final class Walk extends RecursiveAction {
+  /** One folder: lists it, hands subfolders to the pool, and visits its own repository, if it is one. */
+  private final class Walk implements Runnable {
+    private final TaskGroup group;
     private final Path dir;
     private final String name;
     private final List<Entry> entries; // already listed, or null: the task lists dir itself
     private final RepositoryFilter filter;
     private final Consumer<RepositoryDir> visitor;
 
-    Walk(Path dir, String name, List<Entry> entries, RepositoryFilter filter, Consumer<RepositoryDir> visitor) {
+    Walk(TaskGroup group, Path dir, String name, List<Entry> entries, RepositoryFilter filter,
+        Consumer<RepositoryDir> visitor) {
+      this.group = group;
       this.dir = dir;
       this.name = name;
       this.entries = entries;
@@ -59,7 +63,7 @@ final class RepositoryFinder {
     }
 
     @Override
-    protected void compute() {
+    public void run() {
       List<Entry> entries = this.entries;
       if (entries == null) {
         try {
@@ -72,21 +76,14 @@ final class RepositoryFinder {
           return;
         }
       }
-      List<Walk> children = new ArrayList<>();
+      // Subtrees go to other threads while this folder's own repository is read here.
       for (Entry entry : entries) {
         if (entry.type() == EntryType.DIRECTORY && !StorageLayout.isReservedName(entry.name())) {
-          children.add(new Walk(dir.resolve(entry.name()), name.isEmpty() ? entry.name() : name + "/" + entry.name(),
-              null, filter, visitor));
+          group.submit(new Walk(group, dir.resolve(entry.name()),
+              name.isEmpty() ? entry.name() : name + "/" + entry.name(), null, filter, visitor));
         }
       }
-      // Subtrees go to other threads while this folder's own repository is read here.
-      for (Walk child : children) {
-        child.fork();
-      }
       visitSelf(entries);
-      for (Walk child : children) {
-        child.join();
-      }
     }
 
     private void visitSelf(List<Entry> entries) {

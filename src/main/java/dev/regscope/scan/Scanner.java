@@ -21,8 +21,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +42,11 @@ public final class Scanner {
   private final Clock clock;
   private final Consumer<ScanProblem> log;
   private final RepositoryFilter filter;
-  private final ForkJoinPool pool;
+  private final ExecutorService pool;
+  private final ThreadPacing pacing;
   private final ManifestCache cache = new ManifestCache();
   private Set<String> reportedProblems = Set.of();
+  private BlobStamp blobStamp = BlobStamp.NONE;
 
   /** A scanner of every repository, on one thread. */
   public Scanner(StorageLayout layout, TreeReader reader, Clock clock, Consumer<ScanProblem> log) {
@@ -64,12 +67,13 @@ public final class Scanner {
     this.clock = clock;
     this.log = log;
     this.filter = filter;
-    this.pool = new ForkJoinPool(threads, p -> {
-      ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-      thread.setName("regscope-scan-" + thread.getPoolIndex());
+    this.pacing = new ThreadPacing(threads, Runtime.getRuntime().availableProcessors());
+    AtomicInteger count = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(threads, task -> {
+      Thread thread = new Thread(task, "regscope-scan-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
-    }, null, false);
+    });
   }
 
   /**
@@ -79,16 +83,23 @@ public final class Scanner {
   public Snapshot scan() throws IOException {
     long start = System.nanoTime();
     ScanProblems problems = new ScanProblems(reportedProblems, log);
-    ManifestStore manifests = new ManifestStore(layout, reader, cache, problems);
-    ImageResolver resolver = new ImageResolver(manifests, manifests, manifests);
+    // The real clock, not the injected one: the stamp is compared with the file system's own timestamps.
+    BlobStamp stamp = BlobStamp.take(layout, reader, Instant.now());
+    ManifestStore manifests = new ManifestStore(layout, reader, cache, problems, stamp.changedSince(blobStamp));
+    ImageResolver resolver = new ImageResolver(manifests, manifests, manifests, cache.size());
     LinkReader links = new LinkReader(reader, problems);
 
     Queue<RepositoryStats> scanned = new ConcurrentLinkedQueue<>();
-    new RepositoryFinder(reader, problems).find(layout, filter, pool,
+    int threads = pacing.threadsForNextScan();
+    long cpuStart = ProcessCpu.nanos();
+    new RepositoryFinder(reader, problems).find(layout, filter, pool, threads,
         repository -> scanned.add(stats(repository, links.read(repository), resolver)));
     List<RepositoryStats> repositories = new ArrayList<>(scanned);
     repositories.sort(Comparator.comparing(RepositoryStats::name));
+    long cpuEnd = ProcessCpu.nanos();
+    pacing.record(System.nanoTime() - start, cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart, threads);
     cache.retainOnly(manifests.used());
+    blobStamp = stamp;
     List<ScanProblem> found = problems.all();
     Set<String> keys = new HashSet<>();
     found.forEach(p -> keys.add(ScanProblems.key(p)));

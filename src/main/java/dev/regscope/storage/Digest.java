@@ -1,7 +1,6 @@
 package dev.regscope.storage;
 
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.Objects;
 
 /**
  * A content address, {@code algorithm:hex}, as the registry writes it in link files and manifests.
@@ -9,17 +8,42 @@ import java.util.regex.Pattern;
  * <p>Parsing is strict because the hex part becomes a path below {@code blobs/}: only known algorithms and
  * lowercase hex are accepted, so {@code sha256:../../..} can never name a file outside the tree. Any length of
  * hex is accepted (old fixtures use short fake digests); a real sha256 digest has 64.
+ *
+ * <p>A scan of a large registry holds hundreds of thousands of digests, so a 64-hex digest is kept as four
+ * longs (56 bytes) instead of a string (over 120).
  */
-public record Digest(String algorithm, String hex) implements Comparable<Digest> {
-  private static final Set<String> ALGORITHMS = Set.of("sha256", "sha384", "sha512");
-  private static final Pattern HEX = Pattern.compile("[0-9a-f]{1,128}");
+public final class Digest implements Comparable<Digest> {
+  private static final int MAX_HEX = 128;
 
-  public Digest {
-    if (!ALGORITHMS.contains(algorithm)) {
+  private final String algorithm;
+  private final long w0;
+  private final long w1;
+  private final long w2;
+  private final long w3;
+  /** The hex text when it is not 64 digits long; null for the compact form. */
+  private final String otherHex;
+  private final int hash;
+
+  /** @throws IllegalArgumentException if the algorithm is unknown or the hex is not lowercase hex */
+  public Digest(String algorithm, String hex) {
+    this.algorithm = knownAlgorithm(algorithm);
+    if (this.algorithm == null) {
       throw new IllegalArgumentException("unknown digest algorithm: " + algorithm);
     }
-    if (!HEX.matcher(hex).matches()) {
+    if (!isLowercaseHex(hex)) {
       throw new IllegalArgumentException("digest is not lowercase hex: " + hex);
+    }
+    if (hex.length() == 64) {
+      w0 = Long.parseUnsignedLong(hex, 0, 16, 16);
+      w1 = Long.parseUnsignedLong(hex, 16, 32, 16);
+      w2 = Long.parseUnsignedLong(hex, 32, 48, 16);
+      w3 = Long.parseUnsignedLong(hex, 48, 64, 16);
+      otherHex = null;
+      hash = Long.hashCode(w0 ^ w3) * 31 + this.algorithm.hashCode();
+    } else {
+      w0 = w1 = w2 = w3 = 0;
+      otherHex = hex;
+      hash = hex.hashCode() * 31 + this.algorithm.hashCode();
     }
   }
 
@@ -29,15 +53,38 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     if (colon <= 0) {
       throw new InvalidDigestException("not a digest: " + printable(text));
     }
-    String algorithm = text.substring(0, colon);
-    String hex = text.substring(colon + 1);
-    if (!ALGORITHMS.contains(algorithm)) {
+    if (knownAlgorithm(text.substring(0, colon)) == null) {
       throw new InvalidDigestException("unknown digest algorithm: " + printable(text));
     }
-    if (!HEX.matcher(hex).matches()) {
+    String hex = text.substring(colon + 1);
+    if (!isLowercaseHex(hex)) {
       throw new InvalidDigestException("digest is not lowercase hex: " + printable(text));
     }
-    return new Digest(algorithm, hex);
+    return new Digest(text.substring(0, colon), hex);
+  }
+
+  /** The canonical (shared) string of a known algorithm, or null. */
+  private static String knownAlgorithm(String algorithm) {
+    return switch (algorithm) {
+      case "sha256" -> "sha256";
+      case "sha384" -> "sha384";
+      case "sha512" -> "sha512";
+      default -> null;
+    };
+  }
+
+  private static boolean isLowercaseHex(String hex) {
+    int n = hex.length();
+    if (n == 0 || n > MAX_HEX) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = hex.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Shortens and escapes untrusted text so it fits on one log line. */
@@ -50,14 +97,41 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     return "\"" + out + "\"";
   }
 
+  public String algorithm() {
+    return algorithm;
+  }
+
+  public String hex() {
+    if (otherHex != null) {
+      return otherHex;
+    }
+    StringBuilder out = new StringBuilder(64);
+    for (long word : new long[] {w0, w1, w2, w3}) {
+      String part = Long.toHexString(word);
+      out.append("0".repeat(16 - part.length())).append(part);
+    }
+    return out.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Digest d && hash == d.hash && algorithm.equals(d.algorithm)
+        && w0 == d.w0 && w1 == d.w1 && w2 == d.w2 && w3 == d.w3 && Objects.equals(otherHex, d.otherHex);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
   @Override
   public int compareTo(Digest other) {
     int byAlgorithm = algorithm.compareTo(other.algorithm);
-    return byAlgorithm != 0 ? byAlgorithm : hex.compareTo(other.hex);
+    return byAlgorithm != 0 ? byAlgorithm : hex().compareTo(other.hex());
   }
 
   @Override
   public String toString() {
-    return algorithm + ":" + hex;
+    return algorithm + ":" + hex();
   }
 }

@@ -9,29 +9,63 @@ import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@link TreeReader} over any {@code java.nio} file system: the default one in production, Jimfs in tests. */
 public final class NioTreeReader implements TreeReader {
   private static final Set<OpenOption> READ_NO_FOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+  /** Link files and most manifests fit here; a scan reads hundreds of thousands, so the buffer is reused. */
+  private static final int SMALL_READ = 8192;
+  private static final int SHORT_READ_IS_END = 4096;
+  private static final ThreadLocal<ByteBuffer> SMALL_READS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(SMALL_READ));
 
   @Override
   public List<Entry> list(Path dir) throws IOException {
-    if (Files.isSymbolicLink(dir)) {
-      throw new NotDirectoryException(dir.toString());
-    }
-    List<Entry> entries = new ArrayList<>();
+    int subdirectories = subdirectoryCount(dir);
+    List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
-        entries.add(new Entry(child.getFileName().toString(), typeOf(child)));
+        children.add(child);
       }
     }
+    List<Entry> entries = new ArrayList<>(children.size());
+    // A folder's link count is 2 plus its subfolders (on ext4, xfs, tmpfs, NFS...): when it equals the number of
+    // entries, every entry is a real folder and no symbolic link hides among them, so one stat of the folder
+    // replaces one per entry. Registry folders (tags, repositories) are nearly always all folders.
+    boolean allDirectories = subdirectories == children.size();
+    for (Path child : children) {
+      entries.add(new Entry(child.getFileName().toString(), allDirectories ? EntryType.DIRECTORY : typeOf(child)));
+    }
     return entries;
+  }
+
+  /**
+   * The number of subfolders the link count of {@code dir} implies, or -1 where it does not tell (file systems
+   * such as btrfs report 1); refuses a symbolic link.
+   */
+  private static int subdirectoryCount(Path dir) throws IOException {
+    Map<String, Object> attributes;
+    try {
+      attributes = Files.readAttributes(dir, "unix:nlink,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      if (Files.isSymbolicLink(dir)) {
+        throw new NotDirectoryException(dir.toString());
+      }
+      return -1;
+    }
+    if (Boolean.TRUE.equals(attributes.get("isSymbolicLink"))) {
+      throw new NotDirectoryException(dir.toString());
+    }
+    Object links = attributes.get("nlink");
+    return links instanceof Integer n && n >= 2 ? n - 2 : -1;
   }
 
   private static EntryType typeOf(Path path) {
@@ -68,24 +102,102 @@ public final class NioTreeReader implements TreeReader {
   @Override
   public byte[] read(Path file, int limit) throws IOException {
     try (SeekableByteChannel channel = Files.newByteChannel(file, READ_NO_FOLLOW)) {
+      return readAll(channel, file, limit);
+    }
+  }
+
+  @Override
+  public List<EntryFile> listAndRead(Path dir, String[] relative, int limit) throws IOException {
+    int subdirectories = subdirectoryCount(dir);
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      if (!(stream instanceof SecureDirectoryStream<Path> folder)) {
+        return TreeReader.super.listAndRead(dir, relative, limit);
+      }
+      List<String> names = new ArrayList<>();
+      for (Path child : stream) {
+        names.add(child.getFileName().toString());
+      }
+      boolean allDirectories = subdirectories == names.size();
+      List<EntryFile> files = new ArrayList<>(names.size());
+      for (String name : names) {
+        Path child = dir.getFileSystem().getPath(name);
+        EntryType type = allDirectories ? EntryType.DIRECTORY : typeOf(folder, child);
+        if (type != EntryType.DIRECTORY) {
+          files.add(new EntryFile(new Entry(name, type), null, null));
+          continue;
+        }
+        Path file = dir.getFileSystem().getPath(name, relative);
+        try (SeekableByteChannel channel = folder.newByteChannel(file, READ_NO_FOLLOW)) {
+          files.add(new EntryFile(new Entry(name, type), readAll(channel, dir.resolve(file), limit), null));
+        } catch (IOException e) {
+          files.add(new EntryFile(new Entry(name, type), null, e));
+        }
+      }
+      return files;
+    }
+  }
+
+  @Override
+  public long countContaining(Path dir, String name) throws IOException {
+    if (Files.isSymbolicLink(dir)) {
+      throw new NotDirectoryException(dir.toString());
+    }
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      if (!(stream instanceof SecureDirectoryStream<Path> folder)) {
+        return TreeReader.super.countContaining(dir, name);
+      }
+      List<String> entries = new ArrayList<>();
+      for (Path child : stream) {
+        entries.add(child.getFileName().toString());
+      }
+      long count = 0;
+      for (String entry : entries) {
+        try {
+          folder.getFileAttributeView(dir.getFileSystem().getPath(entry, name), BasicFileAttributeView.class,
+              LinkOption.NOFOLLOW_LINKS).readAttributes();
+          count++;
+        } catch (IOException absent) {
+          // a revision whose manifest was deleted: 2.8 leaves the folder and removes the link
+        }
+      }
+      return count;
+    }
+  }
+
+  private static EntryType typeOf(SecureDirectoryStream<Path> folder, Path child) {
+    try {
+      BasicFileAttributes attributes = folder.getFileAttributeView(child, BasicFileAttributeView.class,
+          LinkOption.NOFOLLOW_LINKS).readAttributes();
+      return attributes.isSymbolicLink() ? EntryType.SYMLINK
+          : attributes.isDirectory() ? EntryType.DIRECTORY
+          : attributes.isRegularFile() ? EntryType.FILE : EntryType.OTHER;
+    } catch (IOException vanished) {
+      return EntryType.OTHER;
+    }
+  }
+
+  private static byte[] readAll(SeekableByteChannel channel, Path file, int limit) throws IOException {
       // Read up to one byte past the limit instead of asking for the size: one call fewer, and a file that
       // grows between a size check and the read cannot slip through.
-      ByteBuffer buffer = ByteBuffer.allocate(Math.min(limit + 1, 8192));
+      ByteBuffer buffer = SMALL_READS.get().clear().limit(Math.min(limit + 1, SMALL_READ));
       while (true) {
         if (!buffer.hasRemaining()) {
-          if (buffer.capacity() > limit) {
+          if (buffer.limit() > limit) {
             throw new FileTooLargeException(file.toString(), limit);
           }
-          ByteBuffer bigger = ByteBuffer.allocate(Math.min(limit + 1, buffer.capacity() * 4));
+          ByteBuffer bigger = ByteBuffer.allocate(Math.min(limit + 1, buffer.limit() * 4));
           buffer.flip();
           bigger.put(buffer);
           buffer = bigger;
         }
-        if (channel.read(buffer) < 0) {
+        int before = buffer.position();
+        int n = channel.read(buffer);
+        if (n < 0 || (n > 0 && buffer.hasRemaining() && buffer.position() <= SHORT_READ_IS_END && before == 0)) {
+          // A first read that stops short inside one page is the end of a regular file: this saves the second
+          // read, which matters for the hundreds of thousands of 71-byte link files a scan reads.
           return Arrays.copyOf(buffer.array(), buffer.position());
         }
       }
-    }
   }
 
   @Override

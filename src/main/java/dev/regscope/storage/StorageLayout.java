@@ -108,9 +108,12 @@ public final class StorageLayout {
     return repository.resolve("_manifests").resolve("revisions");
   }
 
-  /** The link file inside a revision folder; 2.8 removes only this file when a manifest is deleted. */
+  /** The name of the link file inside a revision folder; 2.8 removes only this file when a manifest is deleted. */
+  public static final String REVISION_LINK = "link";
+
+  /** The link file inside a revision folder. */
   public static Path revisionLink(Path revisionDir) {
-    return revisionDir.resolve("link");
+    return revisionDir.resolve(REVISION_LINK);
   }
 
   /** Whether a folder entry of a repository is one of the registry's own ({@code _manifests}, {@code _layers}, ...). */

@@ -1,7 +1,11 @@
 package dev.regscope.storage;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,4 +45,52 @@ public interface TreeReader {
 
   /** Whether anything exists at the path, without following a final link. */
   boolean exists(Path path);
+
+  /** The last-modified time of a file or folder, without following a final link. */
+  default FileTime modifiedTime(Path path) throws IOException {
+    return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * An entry of a folder with the small file read below it: {@code content} when it could be read, otherwise
+   * the {@code failure} (only for folder entries; other entries carry neither).
+   */
+  record EntryFile(Entry entry, byte[] content, IOException failure) {}
+
+  /**
+   * Lists {@code dir} and, below each entry that is a folder, reads the file at {@code relative} (such as
+   * {@code current/link} below each tag), never following a link. This default lists and reads by full path;
+   * {@link NioTreeReader} reads relative to the open folder, which spares the kernel walking the whole path
+   * for each of hundreds of thousands of small files.
+   */
+  default List<EntryFile> listAndRead(Path dir, String[] relative, int limit) throws IOException {
+    List<EntryFile> files = new ArrayList<>();
+    for (Entry entry : list(dir)) {
+      if (entry.type() != EntryType.DIRECTORY) {
+        files.add(new EntryFile(entry, null, null));
+        continue;
+      }
+      Path file = dir.resolve(entry.name());
+      for (String part : relative) {
+        file = file.resolve(part);
+      }
+      try {
+        files.add(new EntryFile(entry, read(file, limit), null));
+      } catch (IOException e) {
+        files.add(new EntryFile(entry, null, e));
+      }
+    }
+    return files;
+  }
+
+  /** How many entries of {@code dir} have a file named {@code name} inside them (links not followed). */
+  default long countContaining(Path dir, String name) throws IOException {
+    long count = 0;
+    for (String entry : names(dir)) {
+      if (exists(dir.resolve(entry).resolve(name))) {
+        count++;
+      }
+    }
+    return count;
+  }
 }

@@ -500,8 +500,10 @@ class DamagedTreeTest {
       Scanner scanner = scanner(logged);
       assertThat(tag(scanner.scan(), "app", "multi").sizeBytes()).isEqualTo(70);
 
-      // garbage-collect --delete-untagged sweeps the children of tagged indexes in 2.8 (distribution#3178).
+      // garbage-collect --delete-untagged sweeps the children of tagged indexes in 2.8 (distribution#3178); it
+      // removes the blob's whole folder.
       Files.delete(blob(arm64.digest()));
+      Files.delete(blob(arm64.digest()).getParent());
 
       Snapshot after = scanExpecting(scanner, logged, Damage.MISSING_BLOB, blob(arm64.digest()));
       assertThat(repository(after, "app").brokenTags()).containsExactly(new BrokenTag("multi", Damage.MISSING_BLOB));

@@ -1,0 +1,107 @@
+package dev.regscope.scan;
+
+import static dev.regscope.testing.RegistryTree.child;
+import static dev.regscope.testing.RegistryTree.image;
+import static dev.regscope.testing.RegistryTree.ociIndex;
+import static dev.regscope.testing.Scans.repository;
+import static dev.regscope.testing.Scans.tag;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import dev.regscope.model.BrokenTag;
+import dev.regscope.model.Damage;
+import dev.regscope.storage.NioTreeReader;
+import dev.regscope.testing.RecordingTreeReader;
+import dev.regscope.testing.RegistryTree;
+import dev.regscope.testing.RegistryTree.Manifest;
+import dev.regscope.testing.Scans;
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A rescan reads links and listings, and manifests only when they are new or their blob folder changed. */
+class ManifestCacheRescanTest {
+  private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
+  private final RegistryTree tree = RegistryTree.at(fs.getPath("/v2"));
+  private final RecordingTreeReader reader = new RecordingTreeReader(new NioTreeReader());
+  private final Scanner scanner = new Scanner(tree.layout(), reader, Scans.CLOCK, p -> {});
+
+  @AfterEach
+  void close() throws IOException {
+    fs.close();
+  }
+
+  /** Makes every blob prefix folder look untouched for an hour, as on a registry nobody pushed to lately. */
+  private void settle() throws IOException {
+    FileTime hourAgo = FileTime.from(Instant.now().minusSeconds(3600));
+    try (Stream<Path> prefixes = Files.list(tree.root().resolve("blobs/sha256"))) {
+      for (Path prefix : prefixes.toList()) {
+        Files.setLastModifiedTime(prefix, hourAgo);
+      }
+    }
+  }
+
+  private int mark;
+
+  /** Blob data files the reader touched since the last call. */
+  private long manifestBlobsTouched() {
+    var touched = reader.touched();
+    long count = touched.subList(mark, touched.size()).stream().filter(p -> p.toString().endsWith("/data")).count();
+    mark = touched.size();
+    return count;
+  }
+
+  @Test
+  void anUnchangedTreeIsRescannedWithoutTouchingAnyManifestBlob() throws IOException {
+    Manifest amd64 = image(tree.layer(10));
+    tree.repo("app").tag("v1", ociIndex(child("linux/amd64", amd64), child("linux/arm64", image(tree.layer(20)))))
+        .tag("v2", image(tree.layer(5)));
+    settle();
+    scanner.scan();
+    assertThat(manifestBlobsTouched()).isEqualTo(4);
+    scanner.scan(); // compared with the first scan's stamp: nothing changed
+    manifestBlobsTouched();
+
+    var again = scanner.scan();
+
+    assertThat(manifestBlobsTouched()).isZero();
+    assertThat(tag(again, "app", "v1").sizeBytes()).isEqualTo(30);
+  }
+
+  @Test
+  void aBlobTheCollectorRemovedIsNoticedThroughItsPrefixFolder() throws IOException {
+    Manifest amd64 = image(tree.layer(10));
+    tree.repo("app").tag("v1", ociIndex(child("linux/amd64", amd64), child("linux/arm64", image(tree.layer(20)))));
+    settle();
+    scanner.scan();
+    scanner.scan();
+    manifestBlobsTouched();
+
+    Path data = tree.blobData(amd64.digest());
+    Files.delete(data);
+    Files.delete(data.getParent()); // the collector removes the blob's folder, which touches the prefix folder
+    var after = scanner.scan();
+
+    assertThat(repository(after, "app").brokenTags()).containsExactly(new BrokenTag("v1", Damage.MISSING_BLOB));
+    assertThat(manifestBlobsTouched()).isLessThanOrEqualTo(2); // the prefix folder's manifests only
+  }
+
+  @Test
+  void aNewManifestIsReadOnceAndTheCacheDropsWhatNoTagReaches() throws IOException {
+    var repo = tree.repo("app").tag("v1", image(tree.layer(1)));
+    scanner.scan();
+    repo.tag("v1", image(tree.layer(2))); // re-pushed: v1 now names a new manifest
+
+    var after = scanner.scan();
+
+    assertThat(tag(after, "app", "v1").sizeBytes()).isEqualTo(2);
+    assertThat(after.manifests()).isEqualTo(1);
+  }
+}

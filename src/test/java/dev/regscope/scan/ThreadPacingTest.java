@@ -1,0 +1,43 @@
+package dev.regscope.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** How many threads the next scan gets, from how the last one spent its time. */
+class ThreadPacingTest {
+  private static final long SECOND = 1_000_000_000L;
+
+  @Test
+  void theFirstScanUsesEveryThreadForAColdCache() {
+    assertThat(new ThreadPacing(16, 2).threadsForNextScan()).isEqualTo(16);
+  }
+
+  @Test
+  void aScanThatKeptTheCoresBusyIsFollowedByOneThreadPerCore() {
+    ThreadPacing pacing = new ThreadPacing(16, 2);
+    pacing.record(SECOND, 2 * SECOND * 9 / 10, 16); // 90% of two cores
+
+    assertThat(pacing.threadsForNextScan()).isEqualTo(2);
+  }
+
+  @Test
+  void aScanThatWaitedOnStorageGetsEveryThreadAgain() {
+    ThreadPacing pacing = new ThreadPacing(16, 2);
+    pacing.record(SECOND, 2 * SECOND, 2);
+    pacing.record(10 * SECOND, SECOND, 2); // 5% busy: reads were waiting
+
+    assertThat(pacing.threadsForNextScan()).isEqualTo(16);
+  }
+
+  @Test
+  void neverMoreThanAskedForAndAllWhenCpuTimeIsUnknown() {
+    ThreadPacing one = new ThreadPacing(1, 8);
+    one.record(SECOND, 8 * SECOND, 1);
+    assertThat(one.threadsForNextScan()).isEqualTo(1);
+
+    ThreadPacing unknown = new ThreadPacing(16, 2);
+    unknown.record(SECOND, -1, 16);
+    assertThat(unknown.threadsForNextScan()).isEqualTo(16);
+  }
+}
