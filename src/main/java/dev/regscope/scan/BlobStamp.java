@@ -69,9 +69,4 @@ final class BlobStamp {
     return changed;
   }
 
-  /** The prefix key of a digest's blob folder, matching {@link StorageLayout#blobData}. */
-  static String prefixOf(Digest digest) {
-    String hex = digest.hex();
-    return digest.algorithm() + "/" + (hex.length() >= 2 ? hex.substring(0, 2) : hex);
-  }
 }

@@ -23,7 +23,7 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   private final TreeReader reader;
   private final ManifestCache cache;
   private final ScanProblems problems;
-  private final Set<Digest> used = ConcurrentHashMap.newKeySet();
+  private final Set<Digest> used;
   private final Set<String> changedPrefixes;
 
   /**
@@ -37,16 +37,20 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
     this.cache = cache;
     this.problems = problems;
     this.changedPrefixes = changedPrefixes;
+    this.used = ConcurrentHashMap.newKeySet(Math.max(16, cache.size() * 4 / 3));
   }
 
   @Override
   public ManifestResult get(Digest digest) {
     used.add(digest);
-    Path data = layout.blobData(digest);
     ManifestSummary cached = cache.get(digest);
     // The bytes never change under a digest, but the garbage collector may have deleted them since the last
     // scan; it cannot have where the prefix folder is unchanged.
-    if (cached != null && (isSettled(digest) || reader.exists(data))) {
+    if (cached != null && isSettled(digest)) {
+      return new ManifestResult.Found(cached);
+    }
+    Path data = layout.blobData(digest);
+    if (cached != null && reader.exists(data)) {
       return new ManifestResult.Found(cached);
     }
     byte[] bytes;
@@ -70,7 +74,8 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   }
 
   private boolean isSettled(Digest digest) {
-    return changedPrefixes != null && !changedPrefixes.contains(BlobStamp.prefixOf(digest));
+    return changedPrefixes != null
+        && (changedPrefixes.isEmpty() || !changedPrefixes.contains(digest.algorithm() + "/" + digest.prefix()));
   }
 
   @Override

@@ -101,6 +101,22 @@ public final class Digest implements Comparable<Digest> {
     return algorithm;
   }
 
+  /** The first two hex digits (or the whole hex, if shorter): the blob store's prefix folder. */
+  public String prefix() {
+    if (otherHex != null) {
+      return otherHex.length() >= 2 ? otherHex.substring(0, 2) : otherHex;
+    }
+    return PREFIXES[(int) (w0 >>> 56)];
+  }
+
+  private static final String[] PREFIXES = new String[256];
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      PREFIXES[i] = String.format("%02x", i);
+    }
+  }
+
   public String hex() {
     if (otherHex != null) {
       return otherHex;

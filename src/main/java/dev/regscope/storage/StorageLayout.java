@@ -83,9 +83,7 @@ public final class StorageLayout {
 
   /** {@code blobs/<algorithm>/<first two hex>/<hex>/data}: the content of any blob, manifests included. */
   public Path blobData(Digest digest) {
-    String hex = digest.hex();
-    String prefix = hex.length() >= 2 ? hex.substring(0, 2) : hex;
-    return blobs().resolve(digest.algorithm()).resolve(prefix).resolve(hex).resolve("data");
+    return blobs().resolve(digest.algorithm()).resolve(digest.prefix()).resolve(digest.hex()).resolve("data");
   }
 
   /** The folder of a repository, from its name with {@code /} separators. */
