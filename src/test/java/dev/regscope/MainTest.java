@@ -104,7 +104,20 @@ class MainTest {
   }
 
   @Test
+  void cardinalityOptionsShapeTheSeries() {
+    assertThat(run("scan", "--format", "prometheus", "--tag-metrics", "none", "--exclude-repository", "small",
+        storageRoot.toString())).isEqualTo(0);
+
+    var m = PromText.parse(out.toString());
+    assertThat(m.keySet()).noneMatch(k -> k.contains("tag=\"")).noneMatch(k -> k.contains("repository=\"small\""));
+    assertThat(m).containsEntry(series("repository_tags_total", "repository", "big/app"), 3.0);
+  }
+
+  @Test
   void badOptionsAreUsageErrors() {
+    assertThat(run("scan", "--scan-threads", "0", storageRoot.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--scan-threads");
+    assertThat(run("scan", "--include-tag", "(", storageRoot.toString())).isEqualTo(2);
     assertThat(run("serve", "--scan-interval", "soon", storageRoot.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("soon");
     assertThat(run("scan", "--format", "xml", storageRoot.toString())).isEqualTo(2);

@@ -36,6 +36,7 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    options.validate(spec);
     StorageLayout layout = StorageArgument.locate(path, spec);
     Snapshot snapshot = options.scanner(layout, Clock.systemUTC()).scan();
     PrintWriter out = spec.commandLine().getOut();

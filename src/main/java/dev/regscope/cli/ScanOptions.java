@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** The options that shape a scan and its series, shared by {@code serve} and {@code scan}. */
 final class ScanOptions {
@@ -37,6 +39,13 @@ final class ScanOptions {
 
   @Option(names = "--exclude-tag", paramLabel = "REGEX", description = "Export no tag-level series for tags whose whole name matches")
   Pattern excludeTag;
+
+  /** Checks what picocli's types cannot; a bad value is a usage error (exit code 2). */
+  void validate(CommandSpec spec) {
+    if (threads < 1) {
+      throw new ParameterException(spec.commandLine(), "--scan-threads must be at least 1, not " + threads);
+    }
+  }
 
   Scanner scanner(StorageLayout layout, Clock clock) {
     return new Scanner(layout, new NioTreeReader(), clock, problem -> LOG.warn("{}", problem), threads,

@@ -53,6 +53,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    options.validate(spec);
     StorageLayout layout = StorageArgument.locate(path, spec);
     Scanner scanner = options.scanner(layout, Clock.systemUTC());
     ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());

@@ -11,17 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /** Writes blobs and link files exactly where registry 2.8 puts them (71-byte links, no newline). */
 final class TreeWriter {
   private final StorageLayout layout;
   private final boolean sparseLayers;
   private final Map<Digest, Long> blobSizes = new HashMap<>();
-  private final Set<Path> madeDirs = new HashSet<>();
 
   TreeWriter(StorageLayout layout, boolean sparseLayers) {
     this.layout = layout;
@@ -96,9 +93,7 @@ final class TreeWriter {
     Files.write(file, digest.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
-  private void mkdirs(Path dir) throws IOException {
-    if (madeDirs.add(dir)) {
-      Files.createDirectories(dir);
-    }
+  private static void mkdirs(Path dir) throws IOException {
+    Files.createDirectories(dir);
   }
 }
