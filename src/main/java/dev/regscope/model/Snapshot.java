@@ -12,11 +12,19 @@ public record Snapshot(
     Duration duration,
     List<RepositoryStats> repositories,
     List<ScanProblem> problems,
-    int manifests) {
+    int manifests,
+    StoreHygiene store,
+    List<UploadStats> uploads) {
 
   public Snapshot {
     repositories = List.copyOf(repositories);
     problems = List.copyOf(problems);
+    uploads = List.copyOf(uploads);
+  }
+
+  public Snapshot(Instant finishedAt, Duration duration, List<RepositoryStats> repositories, List<ScanProblem> problems,
+      int manifests) {
+    this(finishedAt, duration, repositories, problems, manifests, StoreHygiene.NONE, List.of());
   }
 
   public int tagCount() {

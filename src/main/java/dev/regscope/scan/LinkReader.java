@@ -34,7 +34,7 @@ final class LinkReader {
   RepositoryContents read(RepositoryDir repository) {
     if (!repository.hasManifests()) {
       // Only _layers: blobs were pushed but no manifest yet, an ordinary moment in a push.
-      return new RepositoryContents(List.of(), List.of(), 0);
+      return new RepositoryContents(List.of(), List.of(), List.of());
     }
     List<TagLink> tags = new ArrayList<>();
     List<BrokenTag> broken = new ArrayList<>();
@@ -58,7 +58,7 @@ final class LinkReader {
     }
     tags.sort((a, b) -> a.tag().compareTo(b.tag()));
     broken.sort((a, b) -> a.name().compareTo(b.name()));
-    return new RepositoryContents(tags, broken, countRevisions(repository));
+    return new RepositoryContents(tags, broken, revisions(repository));
   }
 
   private void readTag(Path tagDir, EntryFile file, List<TagLink> tags, List<BrokenTag> broken) {
@@ -104,22 +104,29 @@ final class LinkReader {
   }
 
   /** Revisions whose link file exists: 2.8 removes only the link on delete and leaves the folder behind. */
-  private long countRevisions(RepositoryDir repository) {
+  private List<Digest> revisions(RepositoryDir repository) {
     Path revisions = StorageLayout.revisionsDir(repository.path());
-    long count = 0;
+    List<Digest> found = new ArrayList<>();
     List<String> algorithms;
     try {
       algorithms = reader.names(revisions);
     } catch (IOException e) {
-      return 0; // pushed by no manifest yet, or deleted meanwhile
+      return found; // pushed by no manifest yet, or deleted meanwhile
     }
     for (String algorithm : algorithms) {
       try {
-        count += reader.countContaining(revisions.resolve(algorithm), StorageLayout.REVISION_LINK);
+        for (String hex : reader.containing(revisions.resolve(algorithm), StorageLayout.REVISION_LINK)) {
+          try {
+            found.add(new Digest(algorithm, hex));
+          } catch (IllegalArgumentException notADigest) {
+            problems.add(revisions.resolve(algorithm).resolve(hex), Damage.BAD_LINK,
+                "revision folder is not named by a digest");
+          }
+        }
       } catch (IOException e) {
         problems.add(revisions.resolve(algorithm), Damage.VANISHED, "revisions folder vanished during the scan");
       }
     }
-    return count;
+    return found;
   }
 }

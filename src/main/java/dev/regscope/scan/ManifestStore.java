@@ -11,6 +11,7 @@ import dev.regscope.storage.TreeReader;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,7 +24,8 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   private final TreeReader reader;
   private final ManifestCache cache;
   private final ScanProblems problems;
-  private final Set<Digest> used;
+  /** Every manifest looked up in this scan and what came of it: each is read at most once per scan. */
+  private final Map<Digest, ManifestResult> seen;
   private final Set<String> changedPrefixes;
 
   /**
@@ -37,12 +39,21 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
     this.cache = cache;
     this.problems = problems;
     this.changedPrefixes = changedPrefixes;
-    this.used = ConcurrentHashMap.newKeySet(Math.max(16, cache.size() * 4 / 3));
+    this.seen = new ConcurrentHashMap<>(Math.max(16, cache.size() * 4 / 3));
   }
 
   @Override
   public ManifestResult get(Digest digest) {
-    used.add(digest);
+    ManifestResult known = seen.get(digest);
+    if (known != null) {
+      return known;
+    }
+    ManifestResult result = lookUp(digest);
+    seen.put(digest, result);
+    return result;
+  }
+
+  private ManifestResult lookUp(Digest digest) {
     ManifestSummary cached = cache.get(digest);
     // The bytes never change under a digest, but the garbage collector may have deleted them since the last
     // scan; it cannot have where the prefix folder is unchanged.
@@ -109,6 +120,6 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
 
   /** Every manifest digest looked up in this scan. */
   Set<Digest> used() {
-    return used;
+    return seen.keySet();
   }
 }

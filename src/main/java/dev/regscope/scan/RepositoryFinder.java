@@ -88,6 +88,7 @@ final class RepositoryFinder {
 
     private void visitSelf(List<Entry> entries) {
       boolean hasManifests = false;
+      boolean hasUploads = false;
       boolean isRepository = false;
       for (Entry entry : entries) {
         if (entry.type() == EntryType.SYMLINK) {
@@ -96,9 +97,13 @@ final class RepositoryFinder {
           isRepository = true;
           hasManifests |= entry.name().equals("_manifests");
         }
+        if (entry.type() == EntryType.DIRECTORY && entry.name().equals(StorageLayout.UPLOADS)) {
+          hasUploads = true;
+        }
       }
-      if (isRepository && !name.isEmpty() && filter.includes(name)) {
-        visitor.accept(new RepositoryDir(name, dir, hasManifests));
+      // A folder holding only _uploads is no repository yet (its first push is under way), but its uploads count.
+      if ((isRepository || hasUploads) && !name.isEmpty() && filter.includes(name)) {
+        visitor.accept(new RepositoryDir(name, dir, isRepository, hasManifests, hasUploads));
       }
     }
   }

@@ -1,16 +1,13 @@
 package dev.regscope.scan;
 
-import dev.regscope.manifest.ManifestKind;
-import dev.regscope.manifest.Platform;
-import dev.regscope.model.BrokenTag;
-import dev.regscope.model.PlatformStats;
+import dev.regscope.hygiene.GarbageCollection;
+import dev.regscope.hygiene.RepositoryRefs;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.ScanProblem;
 import dev.regscope.model.Snapshot;
-import dev.regscope.model.TagStats;
-import dev.regscope.scan.Resolution.Leaf;
-import dev.regscope.scan.Resolution.Resolved;
-import dev.regscope.scan.Resolution.Unresolved;
+import dev.regscope.model.UploadStats;
+import dev.regscope.storage.BlobCensus;
+import dev.regscope.storage.BlobCensusReader;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import java.io.IOException;
@@ -24,11 +21,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -46,7 +44,8 @@ public final class Scanner {
   private final ThreadPacing pacing;
   private final ManifestCache cache = new ManifestCache();
   private Set<String> reportedProblems = Set.of();
-  private BlobStamp blobStamp = BlobStamp.NONE;
+  private BlobCensus census = BlobCensus.EMPTY;
+  private Map<String, RepositoryStats> previous = Map.of();
 
   /** A scanner of every repository, on one thread. */
   public Scanner(StorageLayout layout, TreeReader reader, Clock clock, Consumer<ScanProblem> log) {
@@ -83,59 +82,51 @@ public final class Scanner {
   public Snapshot scan() throws IOException {
     long start = System.nanoTime();
     ScanProblems problems = new ScanProblems(reportedProblems, log);
-    // The real clock, not the injected one: the stamp is compared with the file system's own timestamps.
-    BlobStamp stamp = BlobStamp.take(layout, reader, Instant.now());
-    ManifestStore manifests = new ManifestStore(layout, reader, cache, problems, stamp.changedSince(blobStamp));
+    // The real clock, not the injected one: the census is compared with the file system's own timestamps.
+    BlobCensus blobs = BlobCensusReader.read(layout, reader, census, Instant.now());
+    ManifestStore manifests = new ManifestStore(layout, reader, cache, problems, blobs.changedSince(census));
     ImageResolver resolver = new ImageResolver(manifests, manifests, manifests, cache.size());
-    LinkReader links = new LinkReader(reader, problems);
+    RepositoryScanner repositories = new RepositoryScanner(reader, new LinkReader(reader, problems),
+        new UploadReader(reader), resolver, manifests, previous);
 
-    Queue<RepositoryStats> scanned = new ConcurrentLinkedQueue<>();
+    Queue<RepositoryScanner.Scanned> scanned = new ConcurrentLinkedQueue<>();
     int threads = pacing.threadsForNextScan();
     long cpuStart = ProcessCpu.nanos();
     new RepositoryFinder(reader, problems).find(layout, filter, pool, threads,
-        repository -> scanned.add(stats(repository, links.read(repository), resolver)));
-    List<RepositoryStats> repositories = new ArrayList<>(scanned);
-    repositories.sort(Comparator.comparing(RepositoryStats::name));
+        repository -> scanned.add(repositories.scan(repository)));
     long cpuEnd = ProcessCpu.nanos();
     pacing.record(System.nanoTime() - start, cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart, threads);
+
+    List<RepositoryRefs> refs = new ArrayList<>();
+    List<UploadStats> uploads = new ArrayList<>();
+    for (RepositoryScanner.Scanned one : scanned) {
+      if (one.refs() != null) {
+        refs.add(one.refs());
+      }
+      if (one.uploads() != null) {
+        uploads.add(one.uploads());
+      }
+    }
+    GarbageCollection.Result hygiene = GarbageCollection.compute(blobs, refs, d -> Optional.ofNullable(cache.get(d)));
+    List<RepositoryStats> stats = new ArrayList<>();
+    for (RepositoryScanner.Scanned one : scanned) {
+      if (one.stats() != null) {
+        stats.add(one.stats().withHygiene(hygiene.repositories().get(one.stats().name())));
+      }
+    }
+    stats.sort(Comparator.comparing(RepositoryStats::name));
+    uploads.sort(Comparator.comparing(UploadStats::repository));
+
     cache.retainOnly(manifests.used());
-    blobStamp = stamp;
+    census = blobs;
+    Map<String, RepositoryStats> byName = new HashMap<>();
+    stats.forEach(r -> byName.put(r.name(), r));
+    previous = byName;
     List<ScanProblem> found = problems.all();
     Set<String> keys = new HashSet<>();
     found.forEach(p -> keys.add(ScanProblems.key(p)));
     reportedProblems = keys;
-    return new Snapshot(Instant.now(clock), Duration.ofNanos(System.nanoTime() - start), repositories, found,
-        manifests.used().size());
-  }
-
-  private static RepositoryStats stats(RepositoryDir repository, RepositoryContents contents, ImageResolver resolver) {
-    List<TagStats> tags = new ArrayList<>();
-    List<BrokenTag> broken = new ArrayList<>(contents.brokenTags());
-    for (TagLink link : contents.tags()) {
-      Resolution resolution = resolver.resolve(link.digest());
-      if (resolution instanceof Unresolved unresolved) {
-        broken.add(new BrokenTag(link.tag(), unresolved.damage()));
-      } else {
-        Resolved image = (Resolved) resolution;
-        tags.add(new TagStats(link.tag(), link.digest(), image.mediaType(), image.layers(), image.sizeBytes(),
-            image.kind() == ManifestKind.INDEX ? byPlatform(image.leaves()) : List.of()));
-      }
-    }
-    broken.sort((a, b) -> a.name().compareTo(b.name()));
-    return new RepositoryStats(repository.name(), contents.revisions(), tags, broken);
-  }
-
-  /** Children declared for the same platform (several attestations are all unknown/unknown) are summed. */
-  static List<PlatformStats> byPlatform(List<Leaf> leaves) {
-    Map<String, long[]> sums = new TreeMap<>();
-    for (Leaf leaf : leaves) {
-      String platform = leaf.platform().map(Platform::toString).orElse(Platform.UNDECLARED);
-      long[] sum = sums.computeIfAbsent(platform, p -> new long[2]);
-      sum[0] += leaf.layers();
-      sum[1] += leaf.sizeBytes();
-    }
-    List<PlatformStats> platforms = new ArrayList<>();
-    sums.forEach((platform, sum) -> platforms.add(new PlatformStats(platform, sum[0], sum[1])));
-    return platforms;
+    return new Snapshot(Instant.now(clock), Duration.ofNanos(System.nanoTime() - start), stats, found,
+        manifests.used().size(), hygiene.store(), uploads);
   }
 }

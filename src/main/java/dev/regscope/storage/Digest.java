@@ -47,6 +47,33 @@ public final class Digest implements Comparable<Digest> {
     }
   }
 
+  private Digest(String algorithm, long w0, long w1, long w2, long w3) {
+    this.algorithm = algorithm;
+    this.w0 = w0;
+    this.w1 = w1;
+    this.w2 = w2;
+    this.w3 = w3;
+    this.otherHex = null;
+    this.hash = Long.hashCode(w0 ^ w3) * 31 + algorithm.hashCode();
+  }
+
+  /** Whether this digest is 64 hex digits, the form {@link #words} and {@link #fromWords} carry. */
+  boolean isCompact() {
+    return otherHex == null;
+  }
+
+  /** The four 64-bit words of a 64-hex digest, most significant first, into {@code out} at {@code at}. */
+  void words(long[] out, int at) {
+    out[at] = w0;
+    out[at + 1] = w1;
+    out[at + 2] = w2;
+    out[at + 3] = w3;
+  }
+
+  static Digest fromWords(String algorithm, long[] words, int at) {
+    return new Digest(knownAlgorithm(algorithm), words[at], words[at + 1], words[at + 2], words[at + 3]);
+  }
+
   /** Parses {@code sha256:<hex>}, throwing {@link InvalidDigestException} with the offending text otherwise. */
   public static Digest parse(String text) throws InvalidDigestException {
     int colon = text.indexOf(':');

@@ -15,7 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.Map;
 import java.util.Set;
 
@@ -138,29 +140,57 @@ public final class NioTreeReader implements TreeReader {
   }
 
   @Override
-  public long countContaining(Path dir, String name) throws IOException {
+  public List<String> containing(Path dir, String name) throws IOException {
+    List<String> found = new ArrayList<>();
+    if (!statEach(dir, name, (entry, attributes) -> {
+      if (attributes != null) {
+        found.add(entry);
+      }
+    })) {
+      return TreeReader.super.containing(dir, name);
+    }
+    return found;
+  }
+
+  @Override
+  public Map<String, Long> sizesOf(Path dir, String name) throws IOException {
+    Map<String, Long> sizes = new HashMap<>();
+    if (!statEach(dir, name, (entry, attributes) -> sizes.put(entry,
+        attributes != null && attributes.isRegularFile() ? attributes.size() : -1L))) {
+      return TreeReader.super.sizesOf(dir, name);
+    }
+    return sizes;
+  }
+
+  /**
+   * Stats {@code <entry>/<name>} for each entry of {@code dir}, relative to the open folder (one {@code fstatat}
+   * each, no full-path walk), handing null attributes where it is absent. False if the platform offers no
+   * secure directory stream; then nothing was handed over.
+   */
+  private static boolean statEach(Path dir, String name, BiConsumer<String, BasicFileAttributes> each)
+      throws IOException {
     if (Files.isSymbolicLink(dir)) {
       throw new NotDirectoryException(dir.toString());
     }
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       if (!(stream instanceof SecureDirectoryStream<Path> folder)) {
-        return TreeReader.super.countContaining(dir, name);
+        return false;
       }
       List<String> entries = new ArrayList<>();
       for (Path child : stream) {
         entries.add(child.getFileName().toString());
       }
-      long count = 0;
       for (String entry : entries) {
+        BasicFileAttributes attributes;
         try {
-          folder.getFileAttributeView(dir.getFileSystem().getPath(entry, name), BasicFileAttributeView.class,
-              LinkOption.NOFOLLOW_LINKS).readAttributes();
-          count++;
+          attributes = folder.getFileAttributeView(dir.getFileSystem().getPath(entry, name),
+              BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
         } catch (IOException absent) {
-          // a revision whose manifest was deleted: 2.8 leaves the folder and removes the link
+          attributes = null;
         }
+        each.accept(entry, attributes);
       }
-      return count;
+      return true;
     }
   }
 

@@ -114,6 +114,13 @@ public final class StorageLayout {
     return revisionDir.resolve(REVISION_LINK);
   }
 
+  /** {@code _uploads}: one folder per upload in progress, with {@code data} and {@code startedat}. */
+  public static final String UPLOADS = "_uploads";
+
+  public static Path uploadsDir(Path repository) {
+    return repository.resolve(UPLOADS);
+  }
+
   /** Whether a folder entry of a repository is one of the registry's own ({@code _manifests}, {@code _layers}, ...). */
   public static boolean isReservedName(String name) {
     return name.startsWith("_");

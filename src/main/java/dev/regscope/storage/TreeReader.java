@@ -6,6 +6,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -83,14 +85,33 @@ public interface TreeReader {
     return files;
   }
 
-  /** How many entries of {@code dir} have a file named {@code name} inside them (links not followed). */
-  default long countContaining(Path dir, String name) throws IOException {
-    long count = 0;
+  /**
+   * For each entry of {@code dir}, the size of the file {@code name} inside it, or -1 where there is none or it
+   * is a link (such as the {@code data} file of each blob of a prefix folder).
+   */
+  default Map<String, Long> sizesOf(Path dir, String name) throws IOException {
+    Map<String, Long> sizes = new HashMap<>();
+    for (String entry : names(dir)) {
+      long size;
+      try {
+        size = size(dir.resolve(entry).resolve(name));
+      } catch (IOException e) {
+        size = -1;
+      }
+      sizes.put(entry, size);
+    }
+    return sizes;
+  }
+
+  /** The entries of {@code dir} that have a file named {@code name} inside them (links not followed). */
+  default List<String> containing(Path dir, String name) throws IOException {
+    List<String> found = new ArrayList<>();
     for (String entry : names(dir)) {
       if (exists(dir.resolve(entry).resolve(name))) {
-        count++;
+        found.add(entry);
       }
     }
-    return count;
+    return found;
   }
+
 }

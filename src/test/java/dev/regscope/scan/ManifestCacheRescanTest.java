@@ -50,11 +50,11 @@ class ManifestCacheRescanTest {
 
   private int mark;
 
-  /** Blob data files the reader touched since the last call. */
+  /** Blob data files the reader read (not merely measured for the blob census) since the last call. */
   private long manifestBlobsTouched() {
-    var touched = reader.touched();
-    long count = touched.subList(mark, touched.size()).stream().filter(p -> p.toString().endsWith("/data")).count();
-    mark = touched.size();
+    var reads = reader.reads();
+    long count = reads.subList(mark, reads.size()).stream().filter(r -> r.file().toString().endsWith("/data")).count();
+    mark = reads.size();
     return count;
   }
 
@@ -94,14 +94,23 @@ class ManifestCacheRescanTest {
   }
 
   @Test
-  void aNewManifestIsReadOnceAndTheCacheDropsWhatNoTagReaches() throws IOException {
+  void aRepushedManifestStaysAsAnUntaggedRevisionUntilItsRevisionIsDeleted() throws IOException {
     var repo = tree.repo("app").tag("v1", image(tree.layer(1)));
-    scanner.scan();
-    repo.tag("v1", image(tree.layer(2))); // re-pushed: v1 now names a new manifest
+    var old = scanner.scan();
+    var oldDigest = tag(old, "app", "v1").digest();
+    repo.tag("v1", image(tree.layer(2))); // re-pushed: v1 names a new manifest, the old one is untagged
 
     var after = scanner.scan();
 
     assertThat(tag(after, "app", "v1").sizeBytes()).isEqualTo(2);
-    assertThat(after.manifests()).isEqualTo(1);
+    assertThat(after.manifests()).isEqualTo(2);
+    assertThat(repository(after, "app").hygiene().untaggedManifests()).isEqualTo(1);
+
+    // DELETE by digest: 2.8 removes the revision's link and leaves its folder
+    Files.delete(repo.dir().resolve("_manifests/revisions/sha256").resolve(oldDigest.hex()).resolve("link"));
+    var deleted = scanner.scan();
+
+    assertThat(deleted.manifests()).isEqualTo(1);
+    assertThat(repository(deleted, "app").hygiene().untaggedManifests()).isZero();
   }
 }

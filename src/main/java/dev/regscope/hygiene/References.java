@@ -1,0 +1,34 @@
+package dev.regscope.hygiene;
+
+import dev.regscope.manifest.ChildManifest;
+import dev.regscope.manifest.Descriptor;
+import dev.regscope.manifest.ManifestKind;
+import dev.regscope.manifest.ManifestSummary;
+import dev.regscope.storage.Digest;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The blobs a manifest references, as registry 2.8's collector marks them. */
+final class References {
+  private References() {}
+
+  /**
+   * An image's config and layers, an index's child manifests (not their layers: the children are revisions of
+   * their own), a schema1 manifest's {@code fsLayers}.
+   */
+  static List<Digest> of(ManifestSummary summary) {
+    List<Digest> refs = new ArrayList<>();
+    summary.config().ifPresent(config -> refs.add(config.digest()));
+    for (Descriptor layer : summary.layers()) {
+      refs.add(layer.digest());
+    }
+    for (ChildManifest child : summary.children()) {
+      refs.add(child.descriptor().digest());
+    }
+    return refs;
+  }
+
+  static boolean isIndex(ManifestSummary summary) {
+    return summary.kind() == ManifestKind.INDEX;
+  }
+}
