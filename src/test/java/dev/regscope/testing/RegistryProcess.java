@@ -16,6 +16,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -34,6 +35,7 @@ public final class RegistryProcess implements AutoCloseable {
   private static final int START_ATTEMPTS = 3;
   private static final int LOG_TAIL_LINES = 40;
 
+  private final Path binary;
   private final Process process;
   private final Thread logPump;
   private final Thread killOnExit;
@@ -42,8 +44,9 @@ public final class RegistryProcess implements AutoCloseable {
   private final Path configFile;
   private final Path logFile;
 
-  private RegistryProcess(Process process, Thread logPump, URI baseUri, Path storageRoot, Path configFile,
-      Path logFile) {
+  private RegistryProcess(Path binary, Process process, Thread logPump, URI baseUri, Path storageRoot,
+      Path configFile, Path logFile) {
+    this.binary = binary;
     this.process = process;
     this.logPump = logPump;
     this.baseUri = baseUri;
@@ -85,7 +88,7 @@ public final class RegistryProcess implements AutoCloseable {
       for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
         int port = freePort();
         Files.writeString(configFile, config(storageRoot, port, extraYaml));
-        RegistryProcess registry = launch(binary, storageRoot, configFile, logFile, port);
+        RegistryProcess registry = launch(binary, storageRoot, configFile, logFile, port, false);
         try {
           registry.awaitReady();
           return registry;
@@ -101,6 +104,37 @@ public final class RegistryProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the registry in " + workDir, e);
     }
+  }
+
+  /**
+   * Stops this registry if it still runs and starts the same binary again on the same config, storage and port,
+   * appending to the same log; for work that must not run beside a serving registry, such as a real
+   * {@code garbage-collect}. Use the returned process from then on.
+   */
+  public RegistryProcess restart() {
+    close();
+    try {
+      RegistryProcess again = launch(binary, storageRoot, configFile, logFile, baseUri.getPort(), true);
+      try {
+        again.awaitReady();
+      } catch (AssertionError e) {
+        again.close();
+        throw e;
+      }
+      return again;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restart the registry with " + configFile, e);
+    }
+  }
+
+  /** Whether the registry process is still alive (not yet closed, not crashed). */
+  public boolean isRunning() {
+    return process.isAlive();
+  }
+
+  /** The registry binary this process runs, also the one that holds {@code garbage-collect}. */
+  public Path binary() {
+    return binary;
   }
 
   /** The registry's address, {@code http://127.0.0.1:<port>/}. */
@@ -196,8 +230,8 @@ public final class RegistryProcess implements AutoCloseable {
     });
   }
 
-  private static RegistryProcess launch(Path binary, Path storageRoot, Path configFile, Path logFile, int port)
-      throws IOException {
+  private static RegistryProcess launch(Path binary, Path storageRoot, Path configFile, Path logFile, int port,
+      boolean appendLog) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(binary.toString(), "serve", configFile.toString())
         .redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -205,12 +239,14 @@ public final class RegistryProcess implements AutoCloseable {
     builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
     Process process = builder.start();
     process.getOutputStream().close();
-    OutputStream log = Files.newOutputStream(logFile);
+    OutputStream log = appendLog
+        ? Files.newOutputStream(logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
+        : Files.newOutputStream(logFile);
     Thread pump = new Thread(() -> copy(process.getInputStream(), log), "registry-log-" + port);
     pump.setDaemon(true);
     pump.start();
     URI baseUri = URI.create("http://127.0.0.1:" + port + "/");
-    return new RegistryProcess(process, pump, baseUri, storageRoot, configFile, logFile);
+    return new RegistryProcess(binary, process, pump, baseUri, storageRoot, configFile, logFile);
   }
 
   /** Copies the registry's output into its log file, unbuffered, so a failure message sees the latest lines. */
