@@ -96,6 +96,7 @@ public final class RegistryCollector extends Collector implements Collector.Desc
       reasons.forEach((reason, count) -> broken.addMetric(List.of(name, reason.label()), count));
     }
     families.addAll(List.of(tags, revisions, layers, size, platformLayers, platformSize, broken));
+    HygieneFamilies.add(snapshot, filter, families);
 
     families.add(new GaugeMetricFamily("regscope_scan_duration_seconds",
         "Wall-clock time of the last complete scan.", snapshot.duration().toNanos() / 1e9));

@@ -44,6 +44,7 @@ public final class Scanner {
   private final ThreadPacing pacing;
   private final ManifestCache cache = new ManifestCache();
   private Set<String> reportedProblems = Set.of();
+  private final AtomicInteger progress = new AtomicInteger();
   private BlobCensus census = BlobCensus.EMPTY;
   private Map<String, RepositoryStats> previous = Map.of();
 
@@ -75,6 +76,11 @@ public final class Scanner {
     });
   }
 
+  /** Repository folders the running (or last) scan has read so far; for progress displays. */
+  public int repositoriesScanned() {
+    return progress.get();
+  }
+
   /**
    * Scans the whole tree. Damage becomes problems inside the snapshot; only a tree whose repositories folder
    * cannot be listed at all fails the scan, so the previous snapshot stays in place instead of an empty one.
@@ -82,6 +88,7 @@ public final class Scanner {
   public Snapshot scan() throws IOException {
     long start = System.nanoTime();
     ScanProblems problems = new ScanProblems(reportedProblems, log);
+    progress.set(0);
     // The real clock, not the injected one: the census is compared with the file system's own timestamps.
     BlobCensus blobs = BlobCensusReader.read(layout, reader, census, Instant.now());
     ManifestStore manifests = new ManifestStore(layout, reader, cache, problems, blobs.changedSince(census));
@@ -93,7 +100,10 @@ public final class Scanner {
     int threads = pacing.threadsForNextScan();
     long cpuStart = ProcessCpu.nanos();
     new RepositoryFinder(reader, problems).find(layout, filter, pool, threads,
-        repository -> scanned.add(repositories.scan(repository)));
+        repository -> {
+          scanned.add(repositories.scan(repository));
+          progress.incrementAndGet();
+        });
     long cpuEnd = ProcessCpu.nanos();
     pacing.record(System.nanoTime() - start, cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart, threads);
 
