@@ -104,6 +104,18 @@ class MainTest {
   }
 
   @Test
+  void reportReadsAsOneScreenAndAsJson() throws Exception {
+    assertThat(run("report", storageRoot.toString())).isEqualTo(0);
+    assertThat(out.toString()).contains("2 repositories, 4 tags (1 broken)").contains("big/app:broken  missing_blob");
+
+    StringWriter json = new StringWriter();
+    assertThat(Main.run(new String[] {"report", "--format", "json", storageRoot.toString()}, new PrintWriter(json),
+        new PrintWriter(err))).isEqualTo(0);
+    assertThat(new ObjectMapper().readTree(json.toString()).get("brokenTags").get(0).get("tag").asText())
+        .isEqualTo("broken");
+  }
+
+  @Test
   void cardinalityOptionsShapeTheSeries() {
     assertThat(run("scan", "--format", "prometheus", "--tag-metrics", "none", "--exclude-repository", "small",
         storageRoot.toString())).isEqualTo(0);

@@ -36,6 +36,8 @@ public final class BlobCensus {
 
   private final List<Prefix> prefixes;
   private final int[] offsets;
+  /** For sha256: the prefix index of each first byte, -1 where the folder is absent; spares a search per lookup. */
+  private final int[] sha256Prefixes = new int[256];
   private final boolean complete;
   private final long totalBytes;
   private final int count;
@@ -57,6 +59,9 @@ public final class BlobCensus {
     }
     this.totalBytes = bytes;
     this.count = offsets[prefixes.size()];
+    for (int b = 0; b < 256; b++) {
+      sha256Prefixes[b] = prefixIndex("sha256/" + String.format("%02x", b));
+    }
   }
 
   /** Number of blobs. */
@@ -76,6 +81,14 @@ public final class BlobCensus {
 
   /** The number of a blob, or -1 if the store does not hold it. */
   public int indexOf(Digest digest) {
+    if (digest.isCompact() && digest.algorithm().equals("sha256")) {
+      int p = sha256Prefixes[digest.firstByte()];
+      if (p < 0) {
+        return -1;
+      }
+      int at = search(prefixes.get(p).words(), digest);
+      return at < 0 ? -1 : offsets[p] + at;
+    }
     String key = digest.algorithm() + "/" + digest.prefix();
     int p = prefixIndex(key);
     if (p < 0) {
@@ -96,9 +109,7 @@ public final class BlobCensus {
       }
       return offsets[p] + prefix.sizes().length + rank;
     }
-    long[] key4 = new long[4];
-    digest.words(key4, 0);
-    int at = search(prefix.words(), key4);
+    int at = search(prefix.words(), digest);
     return at < 0 ? -1 : offsets[p] + at;
   }
 
@@ -186,13 +197,13 @@ public final class BlobCensus {
     return -p - 2;
   }
 
-  /** Binary search over sorted 4-word keys; the index of the key, or -1. */
-  static int search(long[] words, long[] key) {
+  /** Binary search over sorted 4-word keys; the position of the digest, or -1. */
+  static int search(long[] words, Digest digest) {
     int low = 0;
     int high = words.length / 4 - 1;
     while (low <= high) {
       int mid = (low + high) >>> 1;
-      int c = compare(words, mid * 4, key);
+      int c = -digest.compareWords(words, mid * 4);
       if (c == 0) {
         return mid;
       }
@@ -203,15 +214,5 @@ public final class BlobCensus {
       }
     }
     return -1;
-  }
-
-  static int compare(long[] words, int at, long[] key) {
-    for (int i = 0; i < 4; i++) {
-      int c = Long.compareUnsigned(words[at + i], key[i]);
-      if (c != 0) {
-        return c;
-      }
-    }
-    return 0;
   }
 }

@@ -70,6 +70,26 @@ public final class Digest implements Comparable<Digest> {
     out[at + 3] = w3;
   }
 
+  /** Compares this 64-hex digest with the four words at {@code at}, unsigned, most significant first. */
+  int compareWords(long[] words, int at) {
+    int c = Long.compareUnsigned(w0, words[at]);
+    if (c == 0) {
+      c = Long.compareUnsigned(w1, words[at + 1]);
+      if (c == 0) {
+        c = Long.compareUnsigned(w2, words[at + 2]);
+        if (c == 0) {
+          c = Long.compareUnsigned(w3, words[at + 3]);
+        }
+      }
+    }
+    return c;
+  }
+
+  /** The first byte of a 64-hex digest: which of the 256 prefix folders holds it. */
+  int firstByte() {
+    return (int) (w0 >>> 56);
+  }
+
   static Digest fromWords(String algorithm, long[] words, int at) {
     return new Digest(knownAlgorithm(algorithm), words[at], words[at + 1], words[at + 2], words[at + 3]);
   }
