@@ -4,10 +4,12 @@ import static dev.regscope.testing.HygieneScenario.APP;
 import static dev.regscope.testing.HygieneScenario.BASE;
 import static dev.regscope.testing.HygieneScenario.MULTI;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Reclaimable;
 import dev.regscope.model.Snapshot;
+import dev.regscope.model.TagStats;
 import dev.regscope.model.UploadStats;
 import dev.regscope.scan.Scanner;
 import dev.regscope.storage.Digest;
@@ -21,6 +23,8 @@ import dev.regscope.testing.GcReport;
 import dev.regscope.testing.HygieneScenario;
 import dev.regscope.testing.HygieneScenario.Pushed;
 import dev.regscope.testing.Image;
+import dev.regscope.testing.RegistryClient;
+import dev.regscope.testing.RegistryHttpException;
 import dev.regscope.testing.RegistryProcess;
 import dev.regscope.testing.Scans;
 import java.io.IOException;
@@ -83,7 +87,7 @@ class RealRegistryGarbageCollectionTest {
     assertThat(scanned.store().blobBytes()).isEqualTo(pushed.bytes(pushed.allBlobs()));
     // The upload's bytes sit under _uploads, not blobs/: no collector deletes them, and no blob count holds them.
     assertThat(scanned.uploads()).extracting(UploadStats::repository, UploadStats::count, UploadStats::bytes)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(APP, 1, pushed.upload().bytes()));
+        .containsExactly(tuple(APP, 1, pushed.upload().bytes()));
   }
 
   @Test
@@ -171,6 +175,88 @@ class RealRegistryGarbageCollectionTest {
       assertThat(strings(scan(sidecar).store().untagged()))
           .isEqualTo(untaggedAgain.untaggedKeepingIndexChildren(plainAgain).eligibleBlobs());
     }
+  }
+
+  @Test
+  void theUntaggedCollectorBreaksTheTagsRegscopePredictedAndLosesTheBlobsRegscopeWouldHaveKept(
+      @TempDir Path copyDir) {
+    RegistryProcess copy = startOnCopy(copyDir);
+    Scanner sidecar = scannerOf(copy);
+    Snapshot before = scan(sidecar);
+    assertThat(unpullableTags(copy, before)).isEmpty();
+    Map<String, Long> predicted = brokenByDeleteUntagged(before);
+
+    Collected collected = collector.collect(copy, Mode.UNTAGGED);
+    try (RegistryProcess restarted = collected.registry()) {
+      assertThat(collected.report().eligibleBlobs()).isEqualTo(untagged.eligibleBlobs());
+      // The registry's own answers: which tags can no longer be pulled whole.
+      Map<String, SortedSet<String>> unpullable = unpullableTags(restarted, before);
+      assertThat(unpullable).isEqualTo(
+          Map.of(MULTI, new TreeSet<>(List.of(pushed.ociIndex().tag(), pushed.manifestList().tag()))));
+      Map<String, Long> broken = new TreeMap<>();
+      predicted.keySet().forEach(repo -> broken.put(repo, 0L));
+      unpullable.forEach((repo, tags) -> broken.put(repo, (long) tags.size()));
+      assertThat(broken).isEqualTo(predicted);
+
+      SortedSet<String> lost = new TreeSet<>(untagged.eligibleBlobs());
+      lost.removeAll(strings(before.store().untagged()));
+      for (Snapshot after : List.of(scan(sidecar), scan(scannerOf(restarted)))) {
+        assertThat(after.problems()).isEmpty();
+        assertThat(before.store().blobBytes() - after.store().blobBytes())
+            .isEqualTo(untagged.eligibleBytes(registry.storageRoot()))
+            .isEqualTo(before.store().untagged().bytes() + pushed.bytes(lost));
+        assertThat(after.store().unreferenced().blobs()).isEmpty();
+        assertThat(after.store().untagged().blobs()).isEmpty();
+        // The configs and layers of the dropped children are what the tagged indexes now miss; nothing is left
+        // for another --delete-untagged to break.
+        Map<String, Long> missing = new TreeMap<>();
+        after.repositories().forEach(r -> missing.put(r.name(), r.hygiene().missingBlobs()));
+        assertThat(missing).isEqualTo(Map.of(APP, 0L, BASE, 0L, MULTI, (long) lost.size()));
+        assertThat(brokenByDeleteUntagged(after)).isEqualTo(Map.of(APP, 0L, BASE, 0L, MULTI, 0L));
+        // regscope_broken_tags does not count these tags: it covers a missing or unreadable manifest, and 2.8 keeps
+        // the children's manifest blobs (the tagged index marks them); only their revision links, configs and
+        // layers go. The damage shows as missing blobs above.
+        assertThat(after.repositories()).extracting(RepositoryStats::name, RepositoryStats::tagCount)
+            .isEqualTo(before.repositories().stream().map(r -> tuple(r.name(), r.tagCount())).toList());
+      }
+    }
+  }
+
+  /**
+   * The tags of {@code scanned} that {@code registry} no longer serves whole, by repository: the tag's manifest,
+   * each child manifest by digest, and each config and layer must answer. What each manifest references is
+   * known from the scenario, not from regscope.
+   */
+  private static Map<String, SortedSet<String>> unpullableTags(RegistryProcess registry, Snapshot scanned) {
+    RegistryClient client = registry.client();
+    Map<String, SortedSet<String>> unpullable = new TreeMap<>();
+    for (RepositoryStats repository : scanned.repositories()) {
+      for (TagStats tag : repository.tags()) {
+        if (!pullable(client, repository.name(), tag.name())) {
+          unpullable.computeIfAbsent(repository.name(), r -> new TreeSet<>()).add(tag.name());
+        }
+      }
+    }
+    return unpullable;
+  }
+
+  private static boolean pullable(RegistryClient client, String repo, String reference) {
+    String digest;
+    try {
+      digest = client.getManifest(repo, reference).digest();
+    } catch (RegistryHttpException e) {
+      if (e.status() == 404) {
+        return false;
+      }
+      throw e;
+    }
+    for (String ref : pushed.references().get(digest)) {
+      boolean answers = pushed.references().containsKey(ref) ? pullable(client, repo, ref) : client.hasBlob(repo, ref);
+      if (!answers) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Map<String, Long> brokenByDeleteUntagged(Snapshot snapshot) {
