@@ -21,6 +21,10 @@ public final class ManifestCache {
     summaries.put(digest, summary);
   }
 
+  void remove(Digest digest) {
+    summaries.remove(digest);
+  }
+
   /** Keeps only the given digests. */
   void retainOnly(Set<Digest> used) {
     summaries.keySet().retainAll(used);

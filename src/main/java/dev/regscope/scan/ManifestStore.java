@@ -61,8 +61,13 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
       return new ManifestResult.Found(cached);
     }
     Path data = layout.blobData(digest);
-    if (cached != null && reader.exists(data)) {
-      return new ManifestResult.Found(cached);
+    if (cached != null) {
+      if (reader.exists(data)) {
+        return new ManifestResult.Found(cached);
+      }
+      // Gone since it was cached: forget it, or a later scan that finds its prefix folder settled would trust the
+      // cached summary of a blob that is no longer there.
+      cache.remove(digest);
     }
     byte[] bytes;
     try {

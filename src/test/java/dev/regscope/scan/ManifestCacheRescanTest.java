@@ -94,6 +94,28 @@ class ManifestCacheRescanTest {
   }
 
   @Test
+  void aBlobTheCollectorRemovedStaysMissingOnceItsPrefixFolderSettlesAgain() throws IOException {
+    Manifest amd64 = image(tree.layer(10));
+    tree.repo("app").tag("v1", ociIndex(child("linux/amd64", amd64), child("linux/arm64", image(tree.layer(20)))));
+    settle();
+    scanner.scan();
+    scanner.scan();
+    Path data = tree.blobData(amd64.digest());
+    Files.delete(data);
+    Files.delete(data.getParent());
+    assertThat(repository(scanner.scan(), "app").brokenTags())
+        .containsExactly(new BrokenTag("v1", Damage.MISSING_BLOB));
+
+    settle(); // a sidecar's later scans: the prefix folder has not changed since the scan that saw the blob gone
+    scanner.scan();
+    var later = scanner.scan();
+
+    assertThat(repository(later, "app").brokenTags()).containsExactly(new BrokenTag("v1", Damage.MISSING_BLOB));
+    assertThat(repository(later, "app").tags()).isEmpty();
+    assertThat(later.repositories()).as("what a cold scanner says").isEqualTo(Scans.scan(tree).repositories());
+  }
+
+  @Test
   void aRepushedManifestStaysAsAnUntaggedRevisionUntilItsRevisionIsDeleted() throws IOException {
     var repo = tree.repo("app").tag("v1", image(tree.layer(1)));
     var old = scanner.scan();
