@@ -38,7 +38,7 @@ final class Reachability {
       if (summary.isEmpty()) {
         continue; // missing or unreadable: the manifest itself is all that is known
       }
-      blobs.addAll(References.of(summary.get()));
+      blobs.addAll(References.stored(summary.get()));
       for (ChildManifest child : summary.get().children()) {
         pending.push(child.descriptor().digest());
       }

@@ -28,6 +28,30 @@ final class References {
     return refs;
   }
 
+  /**
+   * Like {@link #of}, without foreign (Windows base) and non-distributable layers: the registry never stores
+   * those, so they are neither part of a repository's size nor missing.
+   */
+  static List<Digest> stored(ManifestSummary summary) {
+    List<Digest> refs = new ArrayList<>();
+    summary.config().ifPresent(config -> refs.add(config.digest()));
+    for (Descriptor layer : summary.layers()) {
+      if (!isForeign(layer.mediaType())) {
+        refs.add(layer.digest());
+      }
+    }
+    for (ChildManifest child : summary.children()) {
+      refs.add(child.descriptor().digest());
+    }
+    return refs;
+  }
+
+  static boolean isForeign(String mediaType) {
+    return mediaType != null
+        && (mediaType.equals("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip")
+            || mediaType.startsWith("application/vnd.oci.image.layer.nondistributable."));
+  }
+
   static boolean isIndex(ManifestSummary summary) {
     return summary.kind() == ManifestKind.INDEX;
   }
