@@ -13,6 +13,7 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import dev.regscope.model.RepositoryHygiene;
 import dev.regscope.model.Snapshot;
+import dev.regscope.scan.Scanner;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.testing.ForwardingTreeReader;
 import dev.regscope.testing.RegistryTree;
@@ -182,6 +183,25 @@ class RepositoryHygieneTest {
 
     assertThat(app.missingBlobs()).isEqualTo(1);
     assertThat(app.sizeBytes()).isZero(); // what the manifest referenced cannot be known
+  }
+
+  @Test
+  void aManifestBlobDeletedBetweenScansCountsAsOnAFreshScanOfTheSameTree() throws IOException {
+    Blob config = tree.config(1);
+    Blob layer = tree.layer(10);
+    Manifest image = imageWithConfig(config, layer);
+    tree.repo("app").tag("v1", image);
+    Scanner scanner = new Scanner(tree.layout(), new NioTreeReader(), Scans.CLOCK, problem -> {});
+    assertThat(hygiene(scanner.scan(), "app").sizeBytes()).isEqualTo(size(image) + 1 + 10);
+
+    deleteBlob(image);
+    Snapshot rescan = scanner.scan();
+
+    assertThat(hygiene(rescan, "app").missingBlobs()).isEqualTo(1);
+    assertThat(hygiene(rescan, "app").sizeBytes()).isZero();
+    // the revision's manifest cannot be read, so nothing marks its config and layer any more
+    assertThat(rescan.store().unreferenced().blobs()).containsExactlyInAnyOrder(config.digest(), layer.digest());
+    assertThat(rescan.store().unreferenced().bytes()).isEqualTo(1 + 10);
   }
 
   @Test
