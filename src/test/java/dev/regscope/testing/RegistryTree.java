@@ -61,6 +61,23 @@ public final class RegistryTree {
     return new Repo(name);
   }
 
+  /**
+   * An upload in progress, {@code repositories/<repository>/_uploads/<uuid>/}, with {@code data} and
+   * {@code startedat} (either left out where null) and the {@code hashstates/} the registry keeps. Makes no
+   * {@code _layers} or {@code _manifests}: a folder holding only uploads is not a repository yet.
+   */
+  public Path upload(String repository, String uuid, byte[] data, String startedAt) {
+    Path dir = root.resolve("repositories").resolve(repository).resolve("_uploads").resolve(uuid);
+    if (data != null) {
+      write(dir.resolve("data"), data);
+    }
+    if (startedAt != null) {
+      write(dir.resolve("startedat"), startedAt.getBytes(StandardCharsets.US_ASCII));
+    }
+    write(dir.resolve("hashstates/sha256").resolve(String.valueOf(data == null ? 0 : data.length)), new byte[8]);
+    return dir;
+  }
+
   // ---- blobs ---------------------------------------------------------------------------------------------
 
   /** A blob reference: a digest and the size a manifest declares for it. */
