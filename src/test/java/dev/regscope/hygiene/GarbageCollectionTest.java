@@ -188,6 +188,23 @@ class GarbageCollectionTest {
   }
 
   @Test
+  void aTagWhoseManifestHasNoRevisionKeepsNothingBecauseTheCollectorOnlyEnumeratesRevisions() {
+    Blob config = tree.config(4);
+    Blob layer = tree.layer(40);
+    Manifest image = imageWithConfig(config, layer);
+    // damage: the revision link is gone but a tag still names the manifest
+    tree.repo("app").tag("v1", image).deleteManifest(image.digest()).tagLink("v1", image.digest().toString());
+
+    Snapshot snapshot = scan(tree);
+
+    assertThat(snapshot.store().unreferenced().blobs())
+        .containsExactlyInAnyOrder(image.digest(), config.digest(), layer.digest());
+    assertThat(snapshot.store().unreferenced().bytes()).isEqualTo(size(image) + 4 + 40);
+    assertThat(snapshot.store().untagged().bytes()).isEqualTo(size(image) + 4 + 40);
+    assertThat(repository(snapshot, "app").hygiene().sizeBytes()).isEqualTo(size(image) + 4 + 40);
+  }
+
+  @Test
   void eachTagOfAnIndexWhoseChildrenAreUntaggedWouldBreakUnderRegistry28() {
     Manifest amd64 = imageWithConfig(tree.config(1), tree.layer(100));
     Manifest arm64 = imageWithConfig(tree.config(2), tree.layer(200));
