@@ -95,7 +95,8 @@ class RepositoryHygieneTest {
 
     Snapshot snapshot = scan(tree);
 
-    assertThat(hygiene(snapshot, "a").exclusiveSizeBytes()).isEqualTo(size(taggedA) + 11 + 110 + size(untaggedA) + 12 + 120);
+    assertThat(hygiene(snapshot, "a").exclusiveSizeBytes())
+        .isEqualTo(size(taggedA) + 11 + 110 + size(untaggedA) + 12 + 120);
     assertThat(hygiene(snapshot, "b").exclusiveSizeBytes()).isEqualTo(size(taggedB) + 13);
   }
 
