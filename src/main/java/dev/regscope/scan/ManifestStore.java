@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,6 +52,14 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
     ManifestResult result = lookUp(digest);
     seen.put(digest, result);
     return result;
+  }
+
+  /**
+   * The summary of a manifest as this scan finds it (looked up now if it was not yet), empty if it is missing or
+   * unreadable. Unlike the cache, which keeps a summary after its blob is deleted.
+   */
+  Optional<ManifestSummary> summary(Digest digest) {
+    return get(digest) instanceof ManifestResult.Found found ? Optional.of(found.summary()) : Optional.empty();
   }
 
   private ManifestResult lookUp(Digest digest) {

@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,7 +116,8 @@ public final class Scanner {
         uploads.add(one.uploads());
       }
     }
-    GarbageCollection.Result hygiene = GarbageCollection.compute(blobs, refs, d -> Optional.ofNullable(cache.get(d)));
+    // This scan's view of each manifest, not the cache: a cached summary outlives its deleted blob.
+    GarbageCollection.Result hygiene = GarbageCollection.compute(blobs, refs, manifests::summary);
     List<RepositoryStats> stats = new ArrayList<>();
     for (RepositoryScanner.Scanned one : scanned) {
       if (one.stats() != null) {

@@ -3,6 +3,7 @@ package dev.regscope.testing;
 import dev.regscope.storage.TreeReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,6 +18,7 @@ public final class RecordingTreeReader implements TreeReader {
   private final TreeReader delegate;
   private final List<Path> touched = new CopyOnWriteArrayList<>();
   private final List<Read> reads = new CopyOnWriteArrayList<>();
+  private final List<Path> timed = new CopyOnWriteArrayList<>();
 
   public RecordingTreeReader(TreeReader delegate) {
     this.delegate = delegate;
@@ -29,6 +31,11 @@ public final class RecordingTreeReader implements TreeReader {
 
   public List<Read> reads() {
     return List.copyOf(reads);
+  }
+
+  /** Every path whose modification time was asked, in call order. */
+  public List<Path> modifiedTimesAsked() {
+    return List.copyOf(timed);
   }
 
   @Override
@@ -66,6 +73,13 @@ public final class RecordingTreeReader implements TreeReader {
   public boolean isSymbolicLink(Path path) {
     touched.add(path);
     return delegate.isSymbolicLink(path);
+  }
+
+  @Override
+  public FileTime modifiedTime(Path path) throws IOException {
+    touched.add(path);
+    timed.add(path);
+    return delegate.modifiedTime(path);
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -60,6 +61,23 @@ public final class RegistryTree {
     return new Repo(name);
   }
 
+  /**
+   * An upload in progress, {@code repositories/<repository>/_uploads/<uuid>/}, with {@code data} and
+   * {@code startedat} (either left out where null) and the {@code hashstates/} the registry keeps. Makes no
+   * {@code _layers} or {@code _manifests}: a folder holding only uploads is not a repository yet.
+   */
+  public Path upload(String repository, String uuid, byte[] data, String startedAt) {
+    Path dir = root.resolve("repositories").resolve(repository).resolve("_uploads").resolve(uuid);
+    if (data != null) {
+      write(dir.resolve("data"), data);
+    }
+    if (startedAt != null) {
+      write(dir.resolve("startedat"), startedAt.getBytes(StandardCharsets.US_ASCII));
+    }
+    write(dir.resolve("hashstates/sha256").resolve(String.valueOf(data == null ? 0 : data.length)), new byte[8]);
+    return dir;
+  }
+
   // ---- blobs ---------------------------------------------------------------------------------------------
 
   /** A blob reference: a digest and the size a manifest declares for it. */
@@ -70,6 +88,14 @@ public final class RegistryTree {
     Blob blob = new Blob(fakeDigest(), size);
     writeBlobData(blob.digest(), new byte[(int) size]);
     return blob;
+  }
+
+  /**
+   * An image config of the given size whose data file exists, for {@link #imageWithConfig}: the configs of
+   * {@link #image} are declared only, so a test counting every blob of the store writes them with this.
+   */
+  public Blob config(long size) {
+    return layer(size);
   }
 
   /** A layer that a manifest declares but that is absent from the blob store. */
@@ -131,6 +157,18 @@ public final class RegistryTree {
     return imageOf(DOCKER_V2, "application/vnd.docker.image.rootfs.diff.tar.gzip", layers);
   }
 
+  /** A Docker schema2 image manifest with the given config (declared with its own size) and layers. */
+  public static Manifest imageWithConfig(Blob config, Blob... layers) {
+    return new Manifest(bytes(imageNode(DOCKER_V2, config, "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        layers)), DOCKER_V2);
+  }
+
+  /** An OCI image manifest with the given config and layers. */
+  public static Manifest ociImageWithConfig(Blob config, Blob... layers) {
+    return new Manifest(bytes(imageNode(OCI_MANIFEST, config, "application/vnd.oci.image.layer.v1.tar+gzip",
+        layers)), OCI_MANIFEST);
+  }
+
   /** An OCI image manifest. */
   public static Manifest ociImage(Blob... layers) {
     return imageOf(OCI_MANIFEST, "application/vnd.oci.image.layer.v1.tar+gzip", layers);
@@ -156,9 +194,13 @@ public final class RegistryTree {
   }
 
   private static ObjectNode imageNode(String mediaType, String layerType, Blob... layers) {
+    return imageNode(mediaType, new Blob(fakeDigest(), 1234), layerType, layers);
+  }
+
+  private static ObjectNode imageNode(String mediaType, Blob config, String layerType, Blob... layers) {
     ObjectNode node = JSON.createObjectNode();
     node.put("schemaVersion", 2).put("mediaType", mediaType);
-    node.set("config", descriptor("application/vnd.docker.container.image.v1+json", fakeDigest(), 1234));
+    node.set("config", descriptor("application/vnd.docker.container.image.v1+json", config.digest(), config.size()));
     ArrayNode array = node.putArray("layers");
     for (Blob layer : layers) {
       array.add(descriptor(layerType, layer.digest(), layer.size()));
@@ -286,6 +328,31 @@ public final class RegistryTree {
       return this;
     }
 
+    /**
+     * Deletes a manifest as {@code DELETE /v2/<name>/manifests/<digest>} does in 2.8: removes the revision's link
+     * file (its folder stays, empty) and every tag whose {@code current/link} names it; blobs stay.
+     */
+    public Repo deleteManifest(Digest digest) {
+      try {
+        Files.delete(dir.resolve("_manifests/revisions").resolve(digest.algorithm()).resolve(digest.hex())
+            .resolve("link"));
+        List<Path> tags;
+        try (var listing = Files.list(dir.resolve("_manifests").resolve("tags"))) {
+          tags = listing.toList();
+        }
+        for (Path tag : tags) {
+          Path current = tag.resolve("current").resolve("link");
+          if (Files.exists(current)
+              && new String(Files.readAllBytes(current), StandardCharsets.US_ASCII).equals(digest.toString())) {
+            deleteRecursively(tag);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
+    }
+
     /** Writes {@code current/link} of a tag with exactly this content. */
     public Repo tagLink(String tag, String content) {
       write(tagDir(tag).resolve("current").resolve("link"), content.getBytes(StandardCharsets.US_ASCII));
@@ -315,6 +382,16 @@ public final class RegistryTree {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    List<Path> all;
+    try (var walk = Files.walk(dir)) {
+      all = walk.sorted(Comparator.reverseOrder()).toList();
+    }
+    for (Path path : all) {
+      Files.delete(path);
     }
   }
 
