@@ -45,6 +45,8 @@ public final class Scanner {
   private Set<String> reportedProblems = Set.of();
   private final AtomicInteger progress = new AtomicInteger();
   private BlobCensus census = BlobCensus.EMPTY;
+  private List<RepositoryRefs> lastRefs = List.of();
+  private GarbageCollection.Result lastHygiene;
   private Map<String, RepositoryStats> previous = Map.of();
 
   /** A scanner of every repository, on one thread. */
@@ -117,7 +119,15 @@ public final class Scanner {
       }
     }
     // This scan's view of each manifest, not the cache: a cached summary outlives its deleted blob.
-    GarbageCollection.Result hygiene = GarbageCollection.compute(blobs, refs, manifests::summary);
+    refs.sort(Comparator.comparing(RepositoryRefs::name));
+    Set<String> changedBlobs = blobs.changedSince(census);
+    // Reachability depends only on the blob store and the links: when neither moved, last scan's answer stands.
+    GarbageCollection.Result hygiene = lastHygiene != null && changedBlobs != null && changedBlobs.isEmpty()
+        && refs.equals(lastRefs)
+        ? lastHygiene
+        : GarbageCollection.compute(blobs, refs, manifests::summary);
+    lastRefs = refs;
+    lastHygiene = hygiene;
     List<RepositoryStats> stats = new ArrayList<>();
     for (RepositoryScanner.Scanned one : scanned) {
       if (one.stats() != null) {

@@ -41,6 +41,8 @@ public final class BlobCensus {
   private final boolean complete;
   private final long totalBytes;
   private final int count;
+  /** Every blob's size by number, flattened: the collector asks for sizes by number millions of times. */
+  private final long[] sizes;
 
   BlobCensus(List<Prefix> prefixes, boolean complete) {
     this.prefixes = List.copyOf(prefixes);
@@ -59,6 +61,15 @@ public final class BlobCensus {
     }
     this.totalBytes = bytes;
     this.count = offsets[prefixes.size()];
+    this.sizes = new long[count];
+    for (int i = 0; i < prefixes.size(); i++) {
+      Prefix prefix = prefixes.get(i);
+      System.arraycopy(prefix.sizes(), 0, sizes, offsets[i], prefix.sizes().length);
+      int at = offsets[i] + prefix.sizes().length;
+      for (long size : prefix.others().values()) {
+        sizes[at++] = size;
+      }
+    }
     for (int b = 0; b < 256; b++) {
       sha256Prefixes[b] = prefixIndex("sha256/" + String.format("%02x", b));
     }
@@ -115,13 +126,7 @@ public final class BlobCensus {
 
   /** The size in bytes of blob number {@code index}. */
   public long size(int index) {
-    int p = prefixOfIndex(index);
-    Prefix prefix = prefixes.get(p);
-    int at = index - offsets[p];
-    if (at < prefix.sizes().length) {
-      return prefix.sizes()[at];
-    }
-    return prefix.others().values().stream().skip(at - prefix.sizes().length).findFirst().orElseThrow();
+    return sizes[index];
   }
 
   /** The digest of blob number {@code index}. */

@@ -90,6 +90,8 @@ public final class ScanBenchmark {
     double linkFloor = median(5, () -> floor.linkPass().size());
     double manifestFloor = median(5, () -> PhysicalFloor.manifestPass(toRead));
     log("floor: links %.3f s, manifests %.3f s (%d manifests)", linkFloor, manifestFloor, manifests.size());
+    double[] python = pythonFloor(v2);
+    log("python floor: links %.3f s, manifests %.3f s", python[0], python[1]);
 
     double cold = median(3, () -> scanner(layout, threads).scan());
     Scanner scanner = scanner(layout, threads);
@@ -116,10 +118,15 @@ public final class ScanBenchmark {
     double repushed = (System.nanoTime() - start) / 1e9;
     log("re-pushed %d tags, rescan %.3f s", moved, repushed);
 
+    double pyLinks = python[0];
+    double pyAll = python[0] + python[1];
     rows.add(String.format(Locale.ROOT,
-        "| %,d | %,d | %.3f | %.3f | %.3f (%.2f×) | %.3f (%.2f×) | %.3f (%.2f×) | %.1f / %.1f | %.1f / %.1f | %.0f | %.3f |",
-        tagCount, files, linkFloor, linkFloor + manifestFloor,
-        cold, cold / (linkFloor + manifestFloor), warm, warm / linkFloor, repushed, repushed / linkFloor,
+        "| %,d | %,d | %.3f / %s | %.3f / %s | %.3f (%s, %.2f×) | %.3f (%s, %.2f×) | %.3f (%s, %.2f×) "
+            + "| %.1f / %.1f | %.1f / %.1f | %.0f | %.3f |",
+        tagCount, files, linkFloor, seconds(pyLinks), linkFloor + manifestFloor, seconds(pyAll),
+        cold, ratio(cold, pyAll), cold / (linkFloor + manifestFloor),
+        warm, ratio(warm, pyLinks), warm / linkFloor,
+        repushed, ratio(repushed, pyLinks), repushed / linkFloor,
         latencies[0], latencies[1], publisher.exposition().gzipSize() / 1e6, publisher.exposition().plainSize() / 1e6,
         heap / 1e6, render));
     if (after.tagCount() != tagCount) {
@@ -145,6 +152,45 @@ public final class ScanBenchmark {
       coldMany = String.format(Locale.ROOT, "%.3f", time(() -> scanner(layout, threads).scan()));
     }
     threadRows.add(String.format(Locale.ROOT, "| %,d | %.3f | %.3f | %s | %s |", tags, warmOne, warmMany, coldOne, coldMany));
+  }
+
+  /**
+   * The issue's reference floor: a minimal Python pass (link pass, manifest pass), run on the same tree in the
+   * same run. NaN where python3 is not installed.
+   */
+  private static double[] pythonFloor(Path v2) {
+    try {
+      Path script = Path.of(ScanBenchmark.class.getResource("/bench/link_floor.py").toURI());
+      Process process = new ProcessBuilder("python3", script.toString(), v2.toString(), "5")
+          .redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (process.waitFor() != 0) {
+        log("python floor failed: %s", out.strip());
+        return new double[] {Double.NaN, Double.NaN};
+      }
+      double links = Double.NaN;
+      double manifests = Double.NaN;
+      for (String line : out.split("\n")) {
+        String[] parts = line.trim().split(" ");
+        if (parts[0].equals("link")) {
+          links = Double.parseDouble(parts[1]);
+        } else if (parts[0].equals("manifest")) {
+          manifests = Double.parseDouble(parts[1]);
+        }
+      }
+      return new double[] {links, manifests};
+    } catch (Exception e) {
+      log("python floor not run: %s", e);
+      return new double[] {Double.NaN, Double.NaN};
+    }
+  }
+
+  private static String seconds(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  private static String ratio(double value, double floor) {
+    return Double.isNaN(floor) ? "n/a" : String.format(Locale.ROOT, "%.2f×", value / floor);
   }
 
   private static boolean dropPageCache() {
@@ -237,8 +283,9 @@ public final class ScanBenchmark {
 
   private void print() {
     System.out.println();
-    System.out.println("| tags | files | floor: links (s) | floor: links + manifests (s) | cold scan (s, ×floor) "
-        + "| warm rescan (s, ×link floor) | rescan after 1% re-push (s, ×link floor) | scrape p50 / p99 (ms) "
+    System.out.println("| tags | files | link floor, Java / Python (s) | link + manifest floor, Java / Python (s) "
+        + "| cold scan (s; ×Python, ×Java link + manifest floor) | warm rescan (s; ×Python, ×Java link floor) "
+        + "| rescan after 1% re-push (s; ×Python, ×Java link floor) | scrape p50 / p99 (ms) "
         + "| response gzip / text (MB) | live heap after GC (MB) | render (s) |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
