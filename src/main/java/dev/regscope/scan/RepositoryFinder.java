@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -27,20 +26,19 @@ final class RepositoryFinder {
   }
 
   /**
-   * Visits every repository the filter includes, in no particular order and from several threads. An absent
-   * {@code repositories/} folder is an empty registry; one that cannot be listed fails the whole walk.
+   * Visits every repository the filter includes, in no particular order and from the group's threads: the walk
+   * is submitted to the group, and done when the group is. An absent {@code repositories/} folder is an empty
+   * registry; one that cannot be listed fails the whole walk.
    */
-  void find(StorageLayout layout, RepositoryFilter filter, ExecutorService pool, int parallelism,
-      Consumer<RepositoryDir> visitor) throws IOException {
+  void find(StorageLayout layout, RepositoryFilter filter, TaskGroup group, Consumer<RepositoryDir> visitor)
+      throws IOException {
     List<Entry> top;
     try {
       top = reader.list(layout.repositories());
     } catch (NoSuchFileException e) {
       return;
     }
-    TaskGroup group = new TaskGroup(pool, parallelism);
     group.submit(new Walk(group, layout.repositories(), "", top, filter, visitor));
-    group.await();
   }
 
   /** One folder: lists it, hands subfolders to the pool, and visits its own repository, if it is one. */

@@ -91,20 +91,25 @@ public final class Scanner {
     ScanProblems problems = new ScanProblems(reportedProblems, log);
     progress.set(0);
     // The real clock, not the injected one: the census is compared with the file system's own timestamps.
-    BlobCensus blobs = BlobCensusReader.read(layout, reader, census, Instant.now());
-    ManifestStore manifests = new ManifestStore(layout, reader, cache, problems, blobs.changedSince(census));
+    BlobCensusReader censusReader = new BlobCensusReader(layout, reader, census, Instant.now());
+    int threads = pacing.threadsForNextScan();
+    TaskGroup group = new TaskGroup(pool, threads);
+    censusReader.tasks().forEach(group::submit); // the blob census runs beside the walk
+    Set<String> changedBlobs = censusReader.changedPrefixes();
+    ManifestStore manifests = new ManifestStore(layout, reader, cache, problems, changedBlobs);
     ImageResolver resolver = new ImageResolver(manifests, manifests, manifests, cache.size());
     RepositoryScanner repositories = new RepositoryScanner(reader, new LinkReader(reader, problems),
         new UploadReader(reader), resolver, manifests, previous);
 
     Queue<RepositoryScanner.Scanned> scanned = new ConcurrentLinkedQueue<>();
-    int threads = pacing.threadsForNextScan();
     long cpuStart = ProcessCpu.nanos();
-    new RepositoryFinder(reader, problems).find(layout, filter, pool, threads,
+    new RepositoryFinder(reader, problems).find(layout, filter, group,
         repository -> {
           scanned.add(repositories.scan(repository));
           progress.incrementAndGet();
         });
+    group.await();
+    BlobCensus blobs = censusReader.census();
     long cpuEnd = ProcessCpu.nanos();
     pacing.record(System.nanoTime() - start, cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart, threads);
 
@@ -120,7 +125,6 @@ public final class Scanner {
     }
     // This scan's view of each manifest, not the cache: a cached summary outlives its deleted blob.
     refs.sort(Comparator.comparing(RepositoryRefs::name));
-    Set<String> changedBlobs = blobs.changedSince(census);
     // Reachability depends only on the blob store and the links: when neither moved, last scan's answer stands.
     GarbageCollection.Result hygiene = lastHygiene != null && changedBlobs != null && changedBlobs.isEmpty()
         && refs.equals(lastRefs)

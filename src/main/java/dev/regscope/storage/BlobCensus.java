@@ -165,6 +165,10 @@ public final class BlobCensus {
     return changed;
   }
 
+  List<String> prefixKeys() {
+    return prefixes.stream().map(Prefix::key).toList();
+  }
+
   Prefix prefix(String key) {
     int p = prefixIndex(key);
     return p < 0 ? null : prefixes.get(p);

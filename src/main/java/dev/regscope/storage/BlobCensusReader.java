@@ -8,60 +8,117 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Takes a {@link BlobCensus}, re-reading only the prefix folders that changed since the previous one. */
+/**
+ * Takes a {@link BlobCensus}: one task per prefix folder, to run in parallel with the rest of a scan. A prefix
+ * folder whose mtime has not moved is reused as it was; one that moved is listed again, and only blobs not
+ * known before are measured (a blob's size never changes), so a push costs a stat per new blob.
+ */
 public final class BlobCensusReader {
-  private BlobCensusReader() {}
+  private final TreeReader reader;
+  private final BlobCensus previous;
+  private final Instant now;
+  private final Queue<Prefix> prefixes = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean complete = new AtomicBoolean(true);
+  private final List<Runnable> tasks = new ArrayList<>();
+  private final java.util.Set<String> changed = new java.util.HashSet<>();
 
   /**
+   * Lists the prefix folders now; {@link #tasks()} reads them.
+   *
    * @param now when this census is taken, by the real clock (compared with file-system timestamps)
    */
-  public static BlobCensus read(StorageLayout layout, TreeReader reader, BlobCensus previous, Instant now) {
-    List<Prefix> prefixes = new ArrayList<>();
-    boolean complete = true;
+  public BlobCensusReader(StorageLayout layout, TreeReader reader, BlobCensus previous, Instant now) {
+    this.reader = reader;
+    this.previous = previous;
+    this.now = now;
     List<String> algorithms;
     try {
       algorithms = reader.names(layout.blobs());
     } catch (NoSuchFileException e) {
-      return new BlobCensus(List.of(), true); // no blob pushed yet
+      return; // no blob pushed yet: an empty, complete census
     } catch (IOException e) {
-      return new BlobCensus(List.of(), false);
+      complete.set(false);
+      return;
     }
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (String algorithm : algorithms) {
       Path algorithmDir = layout.blobs().resolve(algorithm);
-      List<String> names;
       try {
-        names = reader.names(algorithmDir);
-      } catch (IOException e) {
-        complete = false;
-        continue;
-      }
-      for (String name : names) {
-        try {
-          prefixes.add(prefix(reader, algorithm, algorithmDir.resolve(name), name, previous, now));
-        } catch (IOException e) {
-          complete = false; // vanished or unreadable: the next census reads it again
+        for (String name : reader.names(algorithmDir)) {
+          Path dir = algorithmDir.resolve(name);
+          String key = algorithm + "/" + name;
+          seen.add(key);
+          FileTime mtime;
+          try {
+            mtime = reader.modifiedTime(dir);
+          } catch (IOException e) {
+            complete.set(false);
+            continue;
+          }
+          Prefix old = previous.prefix(key);
+          if (old != null && old.settledAt(mtime)) {
+            prefixes.add(old);
+          } else {
+            changed.add(key);
+            tasks.add(() -> read(algorithm, dir, name, mtime, old));
+          }
         }
+      } catch (IOException e) {
+        complete.set(false);
       }
     }
-    prefixes.sort(Comparator.comparing(Prefix::key));
-    return new BlobCensus(prefixes, complete);
+    previous.prefixKeys().stream().filter(key -> !seen.contains(key)).forEach(changed::add);
   }
 
-  private static Prefix prefix(TreeReader reader, String algorithm, Path dir, String name, BlobCensus previous,
-      Instant now) throws IOException {
-    String key = algorithm + "/" + name;
-    FileTime mtime = reader.modifiedTime(dir);
-    Prefix old = previous.prefix(key);
-    if (old != null && old.settledAt(mtime)) {
-      return old;
+  /**
+   * The prefix folders ({@code sha256/ab}) whose blobs may differ from the previous census, known before the
+   * tasks run; null if the blob store could not be listed completely, or there was no previous census.
+   */
+  public java.util.Set<String> changedPrefixes() {
+    return complete.get() && previous.complete() ? changed : null;
+  }
+
+  /** One task per prefix folder; each may run in any thread. */
+  public List<Runnable> tasks() {
+    return tasks;
+  }
+
+  /** The census, once every task has run. */
+  public BlobCensus census() {
+    List<Prefix> sorted = new ArrayList<>(prefixes);
+    sorted.sort(Comparator.comparing(Prefix::key));
+    return new BlobCensus(sorted, complete.get());
+  }
+
+  /** Takes a census on the calling thread. */
+  public static BlobCensus read(StorageLayout layout, TreeReader reader, BlobCensus previous, Instant now) {
+    BlobCensusReader census = new BlobCensusReader(layout, reader, previous, now);
+    census.tasks().forEach(Runnable::run);
+    return census.census();
+  }
+
+  private void read(String algorithm, Path dir, String name, FileTime mtime, Prefix old) {
+    try {
+      prefixes.add(prefix(algorithm, dir, name, mtime, old));
+    } catch (IOException e) {
+      complete.set(false); // vanished or unreadable: the next census reads it again
     }
+  }
+
+  private Prefix prefix(String algorithm, Path dir, String name, FileTime mtime, Prefix old) throws IOException {
+    String key = algorithm + "/" + name;
+    Map<String, Long> sizes = old == null ? reader.sizesOf(dir, "data") : changedSizes(dir, old);
     List<long[]> compact = new ArrayList<>();
     Map<String, Long> others = new TreeMap<>();
-    for (Map.Entry<String, Long> blob : reader.sizesOf(dir, "data").entrySet()) {
+    for (Map.Entry<String, Long> blob : sizes.entrySet()) {
       if (blob.getValue() < 0) {
         continue; // a blob folder without data: being written or being deleted
       }
@@ -90,12 +147,34 @@ public final class BlobCensusReader {
       return 0;
     });
     long[] words = new long[compact.size() * 4];
-    long[] sizes = new long[compact.size()];
+    long[] blobSizes = new long[compact.size()];
     for (int i = 0; i < compact.size(); i++) {
       System.arraycopy(compact.get(i), 0, words, i * 4, 4);
-      sizes[i] = compact.get(i)[4];
+      blobSizes[i] = compact.get(i)[4];
     }
-    return new Prefix(key, mtime, now, words, sizes, others);
+    return new Prefix(key, mtime, now, words, blobSizes, others);
   }
 
+  /** The sizes of a changed prefix folder: known blobs keep theirs, new ones are measured. */
+  private Map<String, Long> changedSizes(Path dir, Prefix old) throws IOException {
+    Map<String, Long> known = new HashMap<>();
+    String algorithm = old.key().substring(0, old.key().indexOf('/'));
+    for (int i = 0; i < old.sizes().length; i++) {
+      known.put(Digest.fromWords(algorithm, old.words(), i * 4).hex(), old.sizes()[i]);
+    }
+    known.putAll(old.others());
+    Map<String, Long> sizes = new HashMap<>();
+    for (String name : reader.names(dir)) {
+      Long size = known.get(name);
+      if (size == null) {
+        try {
+          size = reader.size(dir.resolve(name).resolve("data"));
+        } catch (IOException absent) {
+          size = -1L;
+        }
+      }
+      sizes.put(name, size);
+    }
+    return sizes;
+  }
 }
