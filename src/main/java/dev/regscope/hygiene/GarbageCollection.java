@@ -1,14 +1,17 @@
 package dev.regscope.hygiene;
 
+import dev.regscope.manifest.ChildManifest;
 import dev.regscope.manifest.ManifestSummary;
 import dev.regscope.model.Reclaimable;
 import dev.regscope.model.RepositoryHygiene;
 import dev.regscope.model.StoreHygiene;
 import dev.regscope.storage.BlobCensus;
 import dev.regscope.storage.Digest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,17 +30,28 @@ import java.util.function.Function;
  * swept. Mode "untagged" is {@code --delete-untagged} done right: only what tags reach is marked, children of
  * tagged indexes included. Registry 2.8 deletes those children too (distribution#3178); the tags that would
  * break are counted instead.
+ *
+ * <p>Blobs are numbered by the census, and what a manifest marks or reaches is worked out once per manifest,
+ * then reused by every tag and repository naming it.
  */
 public final class GarbageCollection {
   /** The result: store-wide numbers, and per repository by name. */
   public record Result(StoreHygiene store, Map<String, RepositoryHygiene> repositories) {}
 
+  /** What a tagged manifest reaches: stored blobs by census number, absent ones, and the manifests on the way. */
+  private record Closure(int[] blobs, List<Digest> missing, Set<Digest> manifests) {}
+
   private final BlobCensus census;
   private final Function<Digest, Optional<ManifestSummary>> summaries;
+  private final Map<Digest, Closure> closures = new HashMap<>();
+  private final Map<Digest, int[]> marks = new HashMap<>();
+  /** Which repository last counted a blob, so a blob reached twice in one repository counts once. */
+  private final int[] stamp;
 
   private GarbageCollection(BlobCensus census, Function<Digest, Optional<ManifestSummary>> summaries) {
     this.census = census;
     this.summaries = summaries;
+    this.stamp = new int[census.count()];
   }
 
   public static Result compute(BlobCensus census, List<RepositoryRefs> repositories,
@@ -49,55 +63,71 @@ public final class GarbageCollection {
     BitSet markedByRevisions = new BitSet(census.count());
     BitSet markedByTags = new BitSet(census.count());
     int[] repositoriesMarking = new int[census.count()];
-    Map<String, int[]> markedPerRepository = new HashMap<>();
+    List<int[]> markedPerRepository = new ArrayList<>(repositories.size());
 
+    int id = 0;
     for (RepositoryRefs repository : repositories) {
-      int[] marked = markRevisions(repository);
+      id++;
+      int[] marked = new int[16];
+      int n = 0;
+      for (Digest revision : repository.revisions()) {
+        for (int blob : marks(revision)) {
+          if (stamp[blob] != id) {
+            stamp[blob] = id;
+            if (n == marked.length) {
+              marked = Arrays.copyOf(marked, n * 2);
+            }
+            marked[n++] = blob;
+          }
+        }
+      }
+      marked = Arrays.copyOf(marked, n);
       for (int blob : marked) {
         markedByRevisions.set(blob);
         if (repositoriesMarking[blob] < Integer.MAX_VALUE) {
           repositoriesMarking[blob]++;
         }
       }
-      markedPerRepository.put(repository.name(), marked);
+      markedPerRepository.add(marked);
     }
 
     Map<String, RepositoryHygiene> perRepository = new HashMap<>();
-    for (RepositoryRefs repository : repositories) {
+    for (int r = 0; r < repositories.size(); r++) {
+      RepositoryRefs repository = repositories.get(r);
+      id++;
       Set<Digest> revisions = new HashSet<>(repository.revisions());
-      Reachability all = new Reachability(summaries);
-      Reachability collectorKeeps = new Reachability(summaries);
-      for (Digest tagged : repository.tags()) {
-        all.add(tagged);
-        if (revisions.contains(tagged)) {
-          collectorKeeps.add(tagged); // the collector only enumerates revisions: a tag without one keeps nothing
-        }
-      }
-      for (Digest blob : collectorKeeps.blobs) {
-        int index = census.indexOf(blob);
-        if (index >= 0) {
-          markedByTags.set(index);
-        }
-      }
+      Set<Digest> reachedManifests = new HashSet<>();
+      Set<Digest> missing = new HashSet<>();
       long size = 0;
-      long missing = 0;
-      for (Digest blob : all.blobs) {
-        int index = census.indexOf(blob);
-        if (index >= 0) {
-          size += census.size(index);
-        } else {
-          missing++;
+      for (Digest tagged : repository.tags()) {
+        Closure closure = closure(tagged);
+        boolean kept = revisions.contains(tagged); // the collector only enumerates revisions
+        for (int blob : closure.blobs()) {
+          if (kept) {
+            markedByTags.set(blob);
+          }
+          if (stamp[blob] != id) {
+            stamp[blob] = id;
+            size += census.size(blob);
+          }
         }
+        missing.addAll(closure.missing());
+        reachedManifests.addAll(closure.manifests());
       }
       long exclusive = 0;
-      for (int blob : markedPerRepository.get(repository.name())) {
+      for (int blob : markedPerRepository.get(r)) {
         if (repositoriesMarking[blob] == 1) {
           exclusive += census.size(blob);
         }
       }
-      long untagged = revisions.stream().filter(r -> !all.manifests.contains(r)).count();
+      long untagged = 0;
+      for (Digest revision : revisions) {
+        if (!reachedManifests.contains(revision)) {
+          untagged++;
+        }
+      }
       perRepository.put(repository.name(), new RepositoryHygiene(size, exclusive, untagged,
-          census.complete() ? missing : 0, brokenByDeleteUntagged(repository, revisions)));
+          census.complete() ? missing.size() : 0, brokenByDeleteUntagged(repository, revisions)));
     }
 
     StoreHygiene store = new StoreHygiene(census.count(), census.totalBytes(),
@@ -105,25 +135,77 @@ public final class GarbageCollection {
     return new Result(store, perRepository);
   }
 
-  /** The distinct blobs (by census number) a repository's revisions mark in the unreferenced mode. */
-  private int[] markRevisions(RepositoryRefs repository) {
-    int[] marked = new int[16];
-    int n = 0;
-    for (Digest revision : repository.revisions()) {
+  /** What one revision marks in the unreferenced mode: its manifest and what the manifest references. */
+  private int[] marks(Digest revision) {
+    int[] known = marks.get(revision);
+    if (known != null) {
+      return known;
+    }
+    List<Digest> blobs = new ArrayList<>();
+    blobs.add(revision);
+    summaries.apply(revision).ifPresent(summary -> blobs.addAll(References.of(summary)));
+    int[] indexes = blobs.stream().mapToInt(census::indexOf).filter(i -> i >= 0).toArray();
+    marks.put(revision, indexes);
+    return indexes;
+  }
+
+  /** What a tagged manifest reaches (children of indexes recursively), worked out once per manifest. */
+  private Closure closure(Digest root) {
+    Closure known = closures.get(root);
+    if (known != null) {
+      return known;
+    }
+    Optional<ManifestSummary> rootSummary = summaries.apply(root);
+    if (rootSummary.isEmpty() || rootSummary.get().children().isEmpty()) {
+      // An image (most tags): itself and what it references, no walk needed.
       List<Digest> blobs = new ArrayList<>();
-      blobs.add(revision);
-      summaries.apply(revision).ifPresent(summary -> blobs.addAll(References.of(summary)));
-      for (Digest blob : blobs) {
-        int index = census.indexOf(blob);
-        if (index >= 0) {
-          if (n == marked.length) {
-            marked = Arrays.copyOf(marked, n * 2);
-          }
-          marked[n++] = index;
-        }
+      blobs.add(root);
+      rootSummary.ifPresent(summary -> blobs.addAll(References.stored(summary)));
+      Closure closure = toClosure(blobs, Set.of(root));
+      closures.put(root, closure);
+      return closure;
+    }
+    Set<Digest> manifests = new HashSet<>();
+    Set<Digest> blobs = new HashSet<>();
+    Deque<Digest> pending = new ArrayDeque<>();
+    pending.push(root);
+    while (!pending.isEmpty()) {
+      Digest manifest = pending.pop();
+      if (!manifests.add(manifest)) {
+        continue; // cycles and shared children cost nothing more
+      }
+      blobs.add(manifest);
+      Optional<ManifestSummary> summary = summaries.apply(manifest);
+      if (summary.isEmpty()) {
+        continue; // missing or unreadable: the manifest itself is all that is known
+      }
+      blobs.addAll(References.stored(summary.get()));
+      for (ChildManifest child : summary.get().children()) {
+        pending.push(child.descriptor().digest());
       }
     }
-    return Arrays.stream(marked, 0, n).sorted().distinct().toArray();
+    Closure closure = toClosure(blobs, manifests);
+    closures.put(root, closure);
+    return closure;
+  }
+
+  /** Numbers the blobs by the census; repeats (a layer listed twice) are counted once by the callers' stamps. */
+  private Closure toClosure(java.util.Collection<Digest> blobs, Set<Digest> manifests) {
+    List<Digest> missing = List.of();
+    int[] indexes = new int[blobs.size()];
+    int n = 0;
+    for (Digest blob : blobs) {
+      int index = census.indexOf(blob);
+      if (index >= 0) {
+        indexes[n++] = index;
+      } else {
+        if (missing.isEmpty()) {
+          missing = new ArrayList<>();
+        }
+        missing.add(blob);
+      }
+    }
+    return new Closure(Arrays.copyOf(indexes, n), missing, manifests);
   }
 
   /**
@@ -131,19 +213,21 @@ public final class GarbageCollection {
    * that is a revision of the repository no tag names, which 2.8 deletes as untagged.
    */
   private long brokenByDeleteUntagged(RepositoryRefs repository, Set<Digest> revisions) {
-    Set<Digest> tagged = new HashSet<>(repository.tags());
+    Set<Digest> tagged = null;
     long broken = 0;
     for (Digest tag : repository.tags()) {
-      Optional<ManifestSummary> summary = summaries.apply(tag);
-      if (!revisions.contains(tag) || summary.isEmpty() || !References.isIndex(summary.get())) {
-        continue;
+      Closure closure = closure(tag);
+      if (closure.manifests().size() < 2 || !revisions.contains(tag)) {
+        continue; // an image, or a tag the collector does not see
       }
-      Reachability reach = new Reachability(summaries);
-      reach.add(tag);
-      boolean loses = reach.manifests.stream()
-          .anyMatch(m -> !m.equals(tag) && revisions.contains(m) && !tagged.contains(m));
-      if (loses) {
-        broken++;
+      if (tagged == null) {
+        tagged = new HashSet<>(repository.tags());
+      }
+      for (Digest manifest : closure.manifests()) {
+        if (!manifest.equals(tag) && revisions.contains(manifest) && !tagged.contains(manifest)) {
+          broken++;
+          break;
+        }
       }
     }
     return broken;
