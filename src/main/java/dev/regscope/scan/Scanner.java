@@ -45,7 +45,7 @@ public final class Scanner {
   private Set<String> reportedProblems = Set.of();
   private final AtomicInteger progress = new AtomicInteger();
   private BlobCensus census = BlobCensus.EMPTY;
-  private List<RepositoryRefs> lastRefs = List.of();
+  private long lastRefsFingerprint;
   private GarbageCollection.Result lastHygiene;
   private Map<String, RepositoryStats> previous = Map.of();
 
@@ -75,6 +75,26 @@ public final class Scanner {
       thread.setDaemon(true);
       return thread;
     });
+  }
+
+  /**
+   * A 64-bit fingerprint of every repository's revisions and tags, in order: equal fingerprints mean the links
+   * did not move (a collision would keep last scan's hygiene numbers for one more scan, nothing worse).
+   */
+  private static long fingerprint(List<RepositoryRefs> refs) {
+    long hash = 1125899906842597L;
+    for (RepositoryRefs repository : refs) {
+      hash = 31 * hash + repository.name().hashCode();
+      for (var revision : repository.revisions()) {
+        hash = 31 * hash + revision.hashCode();
+      }
+      hash = 31 * hash + 7;
+      for (var tag : repository.tags()) {
+        hash = 31 * hash + tag.hashCode();
+      }
+      hash = 31 * hash + 11;
+    }
+    return hash;
   }
 
   /** Repository folders the running (or last) scan has read so far; for progress displays. */
@@ -126,11 +146,12 @@ public final class Scanner {
     // This scan's view of each manifest, not the cache: a cached summary outlives its deleted blob.
     refs.sort(Comparator.comparing(RepositoryRefs::name));
     // Reachability depends only on the blob store and the links: when neither moved, last scan's answer stands.
+    long fingerprint = fingerprint(refs);
     GarbageCollection.Result hygiene = lastHygiene != null && changedBlobs != null && changedBlobs.isEmpty()
-        && refs.equals(lastRefs)
+        && fingerprint == lastRefsFingerprint
         ? lastHygiene
         : GarbageCollection.compute(blobs, refs, manifests::summary);
-    lastRefs = refs;
+    lastRefsFingerprint = fingerprint;
     lastHygiene = hygiene;
     List<RepositoryStats> stats = new ArrayList<>();
     for (RepositoryScanner.Scanned one : scanned) {
