@@ -112,7 +112,7 @@ public final class Scanner {
     progress.set(0);
     // The real clock, not the injected one: the census is compared with the file system's own timestamps.
     BlobCensusReader censusReader = new BlobCensusReader(layout, reader, census, Instant.now());
-    int threads = pacing.threadsForNextScan();
+    int threads = pacing.threadsForScan(censusReader.averageStatNanos());
     TaskGroup group = new TaskGroup(pool, threads);
     censusReader.tasks().forEach(group::submit); // the blob census runs beside the walk
     Set<String> changedBlobs = censusReader.changedPrefixes();

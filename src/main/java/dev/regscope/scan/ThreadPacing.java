@@ -12,7 +12,11 @@ final class ThreadPacing {
 
   private final int maxThreads;
   private final int cores;
+  /** A stat slower than this on average means storage, not memory, answers: a cold cache or a network. */
+  static final long SLOW_STAT_NANOS = 50_000;
+
   private int next;
+  private boolean first = true;
 
   ThreadPacing(int maxThreads, int cores) {
     this.maxThreads = maxThreads;
@@ -25,11 +29,25 @@ final class ThreadPacing {
   }
 
   /**
+   * Before the first scan there is no last scan to learn from: the time the scan's first few stats took (the
+   * blob store's prefix folders) tells whether storage or memory answers.
+   *
+   * @param statNanos average time of one stat just now, or negative if none was made
+   */
+  int threadsForScan(long statNanos) {
+    if (first && statNanos >= 0) {
+      return statNanos >= SLOW_STAT_NANOS ? maxThreads : Math.min(maxThreads, cores);
+    }
+    return next;
+  }
+
+  /**
    * @param wallNanos how long the scan took
    * @param cpuNanos CPU time the process used meanwhile, or negative if unknown
    * @param threads how many threads it ran with
    */
   void record(long wallNanos, long cpuNanos, int threads) {
+    first = false;
     if (cpuNanos < 0 || wallNanos <= 0) {
       next = maxThreads;
       return;

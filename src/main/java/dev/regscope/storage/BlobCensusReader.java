@@ -29,6 +29,8 @@ public final class BlobCensusReader {
   private final AtomicBoolean complete = new AtomicBoolean(true);
   private final List<Runnable> tasks = new ArrayList<>();
   private final java.util.Set<String> changed = new java.util.HashSet<>();
+  private long statNanos;
+  private int stats;
 
   /**
    * Lists the prefix folders now; {@link #tasks()} reads them.
@@ -57,8 +59,11 @@ public final class BlobCensusReader {
           String key = algorithm + "/" + name;
           seen.add(key);
           FileTime mtime;
+          long before = System.nanoTime();
           try {
             mtime = reader.modifiedTime(dir);
+            statNanos += System.nanoTime() - before;
+            stats++;
           } catch (IOException e) {
             complete.set(false);
             continue;
@@ -84,6 +89,11 @@ public final class BlobCensusReader {
    */
   public java.util.Set<String> changedPrefixes() {
     return complete.get() && previous.complete() ? changed : null;
+  }
+
+  /** The average time one stat of a prefix folder took while listing them, or -1 if none was made. */
+  public long averageStatNanos() {
+    return stats == 0 ? -1 : statNanos / stats;
   }
 
   /** One task per prefix folder; each may run in any thread. */
