@@ -7,7 +7,6 @@ import dev.regscope.report.HygieneReportText;
 import dev.regscope.scan.Scanner;
 import dev.regscope.storage.StorageLayout;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -17,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code regscope report PATH}: one screen an operator can act on. */
@@ -29,9 +27,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "PATH", description = "Registry storage root, its docker/registry/v2 folder, "
-      + "or a folder holding repositories/ and blobs/.")
-  Path path;
+  @Mixin StorageArgument storage;
 
   @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
   Format format;
@@ -41,7 +37,7 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(spec);
-    StorageLayout layout = StorageArgument.locate(path, spec);
+    StorageLayout layout = storage.locate(spec);
     Scanner scanner = options.scanner(layout, Clock.systemUTC());
     Snapshot snapshot = withProgress(scanner, spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();

@@ -7,14 +7,12 @@ import dev.regscope.report.ScanTable;
 import dev.regscope.scan.ScanState;
 import dev.regscope.storage.StorageLayout;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code regscope scan PATH}: scan once and print a table, JSON, or the exact /metrics text. */
@@ -25,9 +23,7 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "PATH", description = "Registry storage root, its docker/registry/v2 folder, "
-      + "or a folder holding repositories/ and blobs/.")
-  Path path;
+  @Mixin StorageArgument storage;
 
   @Option(names = "--format", defaultValue = "table", description = "table, json or prometheus (default: ${DEFAULT-VALUE})")
   Format format;
@@ -37,7 +33,7 @@ public final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(spec);
-    StorageLayout layout = StorageArgument.locate(path, spec);
+    StorageLayout layout = storage.locate(spec);
     Snapshot snapshot = options.scanner(layout, Clock.systemUTC()).scan();
     PrintWriter out = spec.commandLine().getOut();
     switch (format) {

@@ -9,7 +9,6 @@ import dev.regscope.server.MetricsServer;
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.storage.StorageLayout;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code regscope serve PATH}: the sidecar exporter. */
@@ -31,9 +29,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "PATH", description = "Registry storage root, its docker/registry/v2 folder, "
-      + "or a folder holding repositories/ and blobs/.")
-  Path path;
+  @Mixin StorageArgument storage;
 
   @Option(names = "--port", defaultValue = "" + Endpoints.DEFAULT_PORT, description = "Port (default: ${DEFAULT-VALUE})")
   int port;
@@ -54,7 +50,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(spec);
-    StorageLayout layout = StorageArgument.locate(path, spec);
+    StorageLayout layout = storage.locate(spec);
     Scanner scanner = options.scanner(layout, Clock.systemUTC());
     ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
     SnapshotSource source = scanInterval.isZero()

@@ -5,14 +5,18 @@ import dev.regscope.storage.StorageLayout;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
 
-/** Turns the PATH argument into a layout, or ends the command with exit code 2 and one line naming the path. */
+/**
+ * The PATH argument every command takes (a picocli mixin), turned into a layout, or a refusal with exit code 2 and
+ * one line naming the path.
+ */
 public final class StorageArgument {
-  static final int EXIT_BAD_PATH = 2;
+  @Parameters(paramLabel = "PATH", description = "Registry storage root, its docker/registry/v2 folder, "
+      + "or a folder holding repositories/ and blobs/.")
+  Path path;
 
-  private StorageArgument() {}
-
-  static StorageLayout locate(Path path, CommandSpec spec) {
+  StorageLayout locate(CommandSpec spec) {
     try {
       return StorageLayout.locate(path);
     } catch (InvalidStorageRootException e) {
