@@ -17,15 +17,7 @@ final class References {
    * their own), a schema1 manifest's {@code fsLayers}.
    */
   static List<Digest> of(ManifestSummary summary) {
-    List<Digest> refs = new ArrayList<>();
-    summary.config().ifPresent(config -> refs.add(config.digest()));
-    for (Descriptor layer : summary.layers()) {
-      refs.add(layer.digest());
-    }
-    for (ChildManifest child : summary.children()) {
-      refs.add(child.descriptor().digest());
-    }
-    return refs;
+    return references(summary, true);
   }
 
   /**
@@ -33,10 +25,14 @@ final class References {
    * those, so they are neither part of a repository's size nor missing.
    */
   static List<Digest> stored(ManifestSummary summary) {
+    return references(summary, false);
+  }
+
+  private static List<Digest> references(ManifestSummary summary, boolean withForeignLayers) {
     List<Digest> refs = new ArrayList<>();
     summary.config().ifPresent(config -> refs.add(config.digest()));
     for (Descriptor layer : summary.layers()) {
-      if (!isForeign(layer.mediaType())) {
+      if (withForeignLayers || !isForeign(layer.mediaType())) {
         refs.add(layer.digest());
       }
     }

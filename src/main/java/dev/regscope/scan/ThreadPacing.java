@@ -24,12 +24,8 @@ final class ThreadPacing {
     this.next = maxThreads; // the first scan usually meets a cold cache
   }
 
-  int threadsForNextScan() {
-    return next;
-  }
-
   /**
-   * Before the first scan there is no last scan to learn from: the time the scan's first few stats took (the
+   * How many threads the next scan uses. Before the first scan there is no last scan to learn from: the time the scan's first few stats took (the
    * blob store's prefix folders) tells whether storage or memory answers.
    *
    * @param statNanos average time of one stat just now, or negative if none was made

@@ -4,10 +4,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Every blob in {@code blobs/} with the size of its {@code data} file, as of one scan, numbered
@@ -140,29 +138,6 @@ public final class BlobCensus {
     }
     String hex = prefix.others().keySet().stream().skip(at - prefix.sizes().length).findFirst().orElseThrow();
     return new Digest(algorithm, hex);
-  }
-
-  /**
-   * The prefix folders ({@code sha256/ab}) whose blobs may differ from {@code before}: changed mtime, read too
-   * soon after a change to trust it, or present in only one of the two. Null if either census is incomplete.
-   */
-  public Set<String> changedSince(BlobCensus before) {
-    if (!complete || !before.complete) {
-      return null;
-    }
-    Set<String> changed = new HashSet<>();
-    for (Prefix prefix : prefixes) {
-      Prefix old = before.prefix(prefix.key());
-      if (old == null || !old.settledAt(prefix.mtime())) {
-        changed.add(prefix.key());
-      }
-    }
-    for (Prefix old : before.prefixes) {
-      if (prefix(old.key()) == null) {
-        changed.add(old.key());
-      }
-    }
-    return changed;
   }
 
   List<String> prefixKeys() {

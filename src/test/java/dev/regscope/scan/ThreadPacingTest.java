@@ -10,7 +10,7 @@ class ThreadPacingTest {
 
   @Test
   void theFirstScanUsesEveryThreadForAColdCache() {
-    assertThat(new ThreadPacing(16, 2).threadsForNextScan()).isEqualTo(16);
+    assertThat(new ThreadPacing(16, 2).threadsForScan(-1)).isEqualTo(16);
   }
 
   @Test
@@ -18,7 +18,7 @@ class ThreadPacingTest {
     ThreadPacing pacing = new ThreadPacing(16, 2);
     pacing.record(SECOND, 2 * SECOND * 9 / 10, 16); // 90% of two cores
 
-    assertThat(pacing.threadsForNextScan()).isEqualTo(2);
+    assertThat(pacing.threadsForScan(-1)).isEqualTo(2);
   }
 
   @Test
@@ -27,18 +27,18 @@ class ThreadPacingTest {
     pacing.record(SECOND, 2 * SECOND, 2);
     pacing.record(10 * SECOND, SECOND, 2); // 5% busy: reads were waiting
 
-    assertThat(pacing.threadsForNextScan()).isEqualTo(16);
+    assertThat(pacing.threadsForScan(-1)).isEqualTo(16);
   }
 
   @Test
   void neverMoreThanAskedForAndAllWhenCpuTimeIsUnknown() {
     ThreadPacing one = new ThreadPacing(1, 8);
     one.record(SECOND, 8 * SECOND, 1);
-    assertThat(one.threadsForNextScan()).isEqualTo(1);
+    assertThat(one.threadsForScan(-1)).isEqualTo(1);
 
     ThreadPacing unknown = new ThreadPacing(16, 2);
     unknown.record(SECOND, -1, 16);
-    assertThat(unknown.threadsForNextScan()).isEqualTo(16);
+    assertThat(unknown.threadsForScan(-1)).isEqualTo(16);
   }
 
   @Test
