@@ -17,8 +17,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * Decides, the way registry 2.8's mark-and-sweep collector does, which blobs a garbage collection would delete,
@@ -32,7 +37,7 @@ import java.util.function.Function;
  * break are counted instead.
  *
  * <p>Blobs are numbered by the census, and what a manifest marks or reaches is worked out once per manifest,
- * then reused by every tag and repository naming it.
+ * then reused by every tag and repository naming it. Repositories are worked on in parallel.
  */
 public final class GarbageCollection {
   /** The result: store-wide numbers, and per repository by name. */
@@ -43,96 +48,155 @@ public final class GarbageCollection {
 
   private final BlobCensus census;
   private final Function<Digest, Optional<ManifestSummary>> summaries;
-  private final Map<Digest, Closure> closures = new HashMap<>();
-  private final Map<Digest, int[]> marks = new HashMap<>();
-  /** Which repository last counted a blob, so a blob reached twice in one repository counts once. */
-  private final int[] stamp;
+  private final Map<Digest, Closure> closures = new ConcurrentHashMap<>();
+  private final Map<Digest, int[]> marks = new ConcurrentHashMap<>();
+  /** Stamp arrays free for the next chunk of repositories: one per thread at work, not one per chunk. */
+  private final Queue<Stamps> freeStamps = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Which repository last counted a blob, so a blob reached twice in one repository counts once. Each thread
+   * has its own while it works on a chunk of repositories.
+   */
+  private static final class Stamps {
+    final int[] stamp;
+    int id;
+    /** What the tags this thread went through keep in the untagged mode. */
+    final BitSet keptByTags;
+
+    Stamps(int blobs) {
+      stamp = new int[blobs];
+      keptByTags = new BitSet(blobs);
+    }
+
+    /** True the first time {@code blob} is seen since the last {@link #next()}. */
+    boolean first(int blob) {
+      if (stamp[blob] == id) {
+        return false;
+      }
+      stamp[blob] = id;
+      return true;
+    }
+
+    void next() {
+      id++;
+    }
+  }
 
   private GarbageCollection(BlobCensus census, Function<Digest, Optional<ManifestSummary>> summaries) {
     this.census = census;
     this.summaries = summaries;
-    this.stamp = new int[census.count()];
   }
 
+  /** @param summaries looked up from several threads at once */
   public static Result compute(BlobCensus census, List<RepositoryRefs> repositories,
       Function<Digest, Optional<ManifestSummary>> summaries) {
     return new GarbageCollection(census, summaries).run(repositories);
   }
 
   private Result run(List<RepositoryRefs> repositories) {
+    int count = repositories.size();
+    // Repositories are independent until their marks are merged: a large registry's thousands of them are
+    // worked on by every core, which takes this pass off the critical path of a first scan.
+    int[][] markedPerRepository = new int[count][];
+    inChunks(count, (r, stamps) -> markedPerRepository[r] = markedBy(repositories.get(r), stamps));
     BitSet markedByRevisions = new BitSet(census.count());
-    BitSet markedByTags = new BitSet(census.count());
     int[] repositoriesMarking = new int[census.count()];
-    List<int[]> markedPerRepository = new ArrayList<>(repositories.size());
-
-    int id = 0;
-    for (RepositoryRefs repository : repositories) {
-      id++;
-      int[] marked = new int[16];
-      int n = 0;
-      for (Digest revision : repository.revisions()) {
-        for (int blob : marks(revision)) {
-          if (stamp[blob] != id) {
-            stamp[blob] = id;
-            if (n == marked.length) {
-              marked = Arrays.copyOf(marked, n * 2);
-            }
-            marked[n++] = blob;
-          }
-        }
-      }
-      marked = Arrays.copyOf(marked, n);
+    for (int[] marked : markedPerRepository) {
       for (int blob : marked) {
         markedByRevisions.set(blob);
         if (repositoriesMarking[blob] < Integer.MAX_VALUE) {
           repositoriesMarking[blob]++;
         }
       }
-      markedPerRepository.add(marked);
     }
+
+    RepositoryHygiene[] hygiene = new RepositoryHygiene[count];
+    inChunks(count, (r, stamps) ->
+        hygiene[r] = hygieneOf(repositories.get(r), markedPerRepository[r], repositoriesMarking, stamps));
+    BitSet markedByTags = new BitSet(census.count());
+    freeStamps.forEach(stamps -> markedByTags.or(stamps.keptByTags));
 
     Map<String, RepositoryHygiene> perRepository = new HashMap<>();
-    for (int r = 0; r < repositories.size(); r++) {
-      RepositoryRefs repository = repositories.get(r);
-      id++;
-      Set<Digest> revisions = new HashSet<>(repository.revisions());
-      Set<Digest> reachedManifests = new HashSet<>();
-      Set<Digest> missing = new HashSet<>();
-      long size = 0;
-      for (Digest tagged : repository.tags()) {
-        Closure closure = closure(tagged);
-        boolean kept = revisions.contains(tagged); // the collector only enumerates revisions
-        for (int blob : closure.blobs()) {
-          if (kept) {
-            markedByTags.set(blob);
-          }
-          if (stamp[blob] != id) {
-            stamp[blob] = id;
-            size += census.size(blob);
-          }
-        }
-        missing.addAll(closure.missing());
-        reachedManifests.addAll(closure.manifests());
-      }
-      long exclusive = 0;
-      for (int blob : markedPerRepository.get(r)) {
-        if (repositoriesMarking[blob] == 1) {
-          exclusive += census.size(blob);
-        }
-      }
-      long untagged = 0;
-      for (Digest revision : revisions) {
-        if (!reachedManifests.contains(revision)) {
-          untagged++;
-        }
-      }
-      perRepository.put(repository.name(), new RepositoryHygiene(size, exclusive, untagged,
-          census.complete() ? missing.size() : 0, brokenByDeleteUntagged(repository, revisions)));
+    for (int r = 0; r < count; r++) {
+      perRepository.put(repositories.get(r).name(), hygiene[r]);
     }
-
     StoreHygiene store = new StoreHygiene(census.count(), census.totalBytes(),
         sweep(markedByRevisions), sweep(markedByTags), census.complete());
     return new Result(store, perRepository);
+  }
+
+  private interface RepositoryTask {
+    void run(int repository, Stamps stamps);
+  }
+
+  /** Runs {@code task} for every repository number, in chunks over the common pool, each with its own stamps. */
+  private void inChunks(int count, RepositoryTask task) {
+    int chunks = Math.max(1, Math.min(count / 64, 4 * ForkJoinPool.getCommonPoolParallelism()));
+    IntStream.range(0, chunks).parallel().forEach(chunk -> {
+      Stamps stamps = freeStamps.poll();
+      if (stamps == null) {
+        stamps = new Stamps(census.count());
+      }
+      for (int r = (int) ((long) count * chunk / chunks); r < (long) count * (chunk + 1) / chunks; r++) {
+        stamps.next();
+        task.run(r, stamps);
+      }
+      freeStamps.add(stamps);
+    });
+  }
+
+  /** The blobs a repository's revisions mark in the unreferenced mode, each once. */
+  private int[] markedBy(RepositoryRefs repository, Stamps stamps) {
+    int[] marked = new int[16];
+    int n = 0;
+    for (Digest revision : repository.revisions()) {
+      for (int blob : marks(revision)) {
+        if (stamps.first(blob)) {
+          if (n == marked.length) {
+            marked = Arrays.copyOf(marked, n * 2);
+          }
+          marked[n++] = blob;
+        }
+      }
+    }
+    return Arrays.copyOf(marked, n);
+  }
+
+  /** Sizes, untagged revisions and missing blobs of one repository; marks in the stamps what its tags keep. */
+  private RepositoryHygiene hygieneOf(RepositoryRefs repository, int[] marked, int[] repositoriesMarking,
+      Stamps stamps) {
+    Set<Digest> revisions = new HashSet<>(repository.revisions());
+    Set<Digest> reachedManifests = new HashSet<>();
+    Set<Digest> missing = new HashSet<>();
+    long size = 0;
+    for (Digest tagged : repository.tags()) {
+      Closure closure = closure(tagged);
+      boolean keeps = revisions.contains(tagged); // the collector only enumerates revisions
+      for (int blob : closure.blobs()) {
+        if (keeps) {
+          stamps.keptByTags.set(blob);
+        }
+        if (stamps.first(blob)) {
+          size += census.size(blob);
+        }
+      }
+      missing.addAll(closure.missing());
+      reachedManifests.addAll(closure.manifests());
+    }
+    long exclusive = 0;
+    for (int blob : marked) {
+      if (repositoriesMarking[blob] == 1) {
+        exclusive += census.size(blob);
+      }
+    }
+    long untagged = 0;
+    for (Digest revision : revisions) {
+      if (!reachedManifests.contains(revision)) {
+        untagged++;
+      }
+    }
+    return new RepositoryHygiene(size, exclusive, untagged, census.complete() ? missing.size() : 0,
+        brokenByDeleteUntagged(repository, revisions));
   }
 
   /** What one revision marks in the unreferenced mode: its manifest and what the manifest references. */

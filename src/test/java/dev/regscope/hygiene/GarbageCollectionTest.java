@@ -269,6 +269,52 @@ class GarbageCollectionTest {
     assertThat(result.repositories().get("app").sizeBytes()).isEqualTo(size(readable) + 8 + 80);
   }
 
+  @Test
+  void manyRepositoriesWorkedOnInParallelEachGetTheirOwnNumbers() {
+    // Enough repositories that several chunks run at once, each with its own stamps.
+    int repositories = 600;
+    Blob base = tree.layer(1000);
+    long expectedUntaggedBytes = 0;
+    long expectedUnreferencedBytes = 0;
+    Manifest[] tagged = new Manifest[repositories];
+    Manifest[] untagged = new Manifest[repositories];
+    for (int i = 0; i < repositories; i++) {
+      Blob missing = absentLayerEvery3rd(i);
+      tagged[i] = missing == null
+          ? imageWithConfig(tree.config(10), base, tree.layer(100 + i))
+          : imageWithConfig(tree.config(10), base, tree.layer(100 + i), missing);
+      var repo = tree.repo("r" + i).tag("v1", tagged[i]).tag("v2", tagged[i]);
+      if (i % 2 == 0) {
+        untagged[i] = imageWithConfig(tree.config(3), tree.layer(7));
+        repo.push(untagged[i]);
+        expectedUntaggedBytes += size(untagged[i]) + 3 + 7;
+      }
+    }
+    Blob loose = tree.layer(55);
+    expectedUnreferencedBytes += loose.size();
+    expectedUntaggedBytes += loose.size();
+
+    Snapshot snapshot = scan(tree);
+
+    for (int i = 0; i < repositories; i++) {
+      var hygiene = repository(snapshot, "r" + i).hygiene();
+      long own = size(tagged[i]) + 10 + 100 + i;
+      assertThat(hygiene.sizeBytes()).as("r%d size", i).isEqualTo(own + 1000);
+      assertThat(hygiene.exclusiveSizeBytes()).as("r%d exclusive", i)
+          .isEqualTo(i % 2 == 0 ? own + size(untagged[i]) + 3 + 7 : own);
+      assertThat(hygiene.untaggedManifests()).as("r%d untagged", i).isEqualTo(i % 2 == 0 ? 1 : 0);
+      assertThat(hygiene.missingBlobs()).as("r%d missing", i).isEqualTo(i % 3 == 0 ? 1 : 0);
+    }
+    assertThat(snapshot.store().unreferenced().bytes()).isEqualTo(expectedUnreferencedBytes);
+    assertThat(snapshot.store().unreferenced().blobs()).containsExactly(loose.digest());
+    assertThat(snapshot.store().untagged().bytes()).isEqualTo(expectedUntaggedBytes);
+    assertThat(snapshot.store().untagged().blobs()).hasSize(1 + 3 * repositories / 2);
+  }
+
+  private static Blob absentLayerEvery3rd(int i) {
+    return i % 3 == 0 ? RegistryTree.absentLayer(20) : null;
+  }
+
   private static ManifestSummary parse(Manifest manifest) {
     try {
       return ManifestParser.parse(manifest.bytes());
