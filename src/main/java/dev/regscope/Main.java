@@ -1,6 +1,7 @@
 package dev.regscope;
 
 import dev.regscope.cli.ScanCommand;
+import dev.regscope.cli.QueryCommand;
 import dev.regscope.cli.ReportCommand;
 import dev.regscope.cli.SampleCommand;
 import dev.regscope.cli.ServeCommand;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 /** The command line: {@code regscope serve|scan}. Wiring only; each command lives in {@code dev.regscope.cli}. */
 @Command(name = "regscope", mixinStandardHelpOptions = true, version = "regscope 0.1.0",
     description = "Shows what is inside a Docker Distribution registry's storage and whether it is healthy.",
-    subcommands = {ServeCommand.class, ScanCommand.class, ReportCommand.class, SampleCommand.class})
+    subcommands = {ServeCommand.class, ScanCommand.class, ReportCommand.class, QueryCommand.class,
+        SampleCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -42,6 +44,6 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "missing command: serve or scan");
+    throw new CommandLine.ParameterException(new CommandLine(this), "missing command: serve, scan, report or query");
   }
 }

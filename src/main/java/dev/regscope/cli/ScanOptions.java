@@ -49,7 +49,11 @@ final class ScanOptions {
 
   Scanner scanner(StorageLayout layout, Clock clock) {
     return new Scanner(layout, new NioTreeReader(), clock, problem -> LOG.warn("{}", problem), threads,
-        new RepositoryFilter(Optional.ofNullable(includeRepository), Optional.ofNullable(excludeRepository)));
+        repositoryFilter());
+  }
+
+  RepositoryFilter repositoryFilter() {
+    return new RepositoryFilter(Optional.ofNullable(includeRepository), Optional.ofNullable(excludeRepository));
   }
 
   SeriesFilter seriesFilter() {

@@ -1,6 +1,17 @@
 package dev.regscope.cli;
 
+import dev.regscope.events.EnvelopeParser;
+import dev.regscope.events.EventReceiver;
+import dev.regscope.events.RegistryNames;
+import dev.regscope.events.StorageManifests;
+import dev.regscope.events.store.EventDatabase;
+import dev.regscope.events.store.EventStatistics;
+import dev.regscope.events.store.EventWriter;
+import dev.regscope.metrics.EventExposition;
 import dev.regscope.scan.OnDemandScans;
+import dev.regscope.storage.NioTreeReader;
+import java.nio.file.Path;
+import picocli.CommandLine;
 import dev.regscope.scan.PeriodicScans;
 import dev.regscope.scan.Scanner;
 import dev.regscope.scan.SnapshotSource;
@@ -23,9 +34,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code regscope serve PATH}: the sidecar exporter. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Serve Prometheus metrics about a registry storage folder on /metrics.")
+    description = "Serve Prometheus metrics about a registry storage folder on /metrics; with --events-db, also "
+        + "receive the registry's webhook notifications on /events.")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  /** Event metrics are re-read from the store at most this often, or when this process stored events. */
+  private static final Duration EVENT_METRICS_MAX_AGE = Duration.ofSeconds(15);
 
   @Spec CommandSpec spec;
 
@@ -43,6 +57,17 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin ScanOptions options;
 
+  @Mixin EventOptions events;
+
+  @Option(names = "--events-token-file", paramLabel = "FILE",
+      description = "File holding the bearer token the registry sends (Authorization: Bearer <token>); required "
+          + "with --events-db")
+  Path tokenFile;
+
+  @Option(names = "--registry-aliases", paramLabel = "FILE",
+      description = "JSON object of canonical registry names to arrays of the hosts that mean the same registry")
+  Path aliasesFile;
+
   /** Lets tests stop a running server; production runs until the process is killed. */
   final CountDownLatch stop = new CountDownLatch(1);
   volatile MetricsServer server;
@@ -53,9 +78,27 @@ public final class ServeCommand implements Callable<Integer> {
     StorageLayout layout = storage.locate(spec);
     Scanner scanner = options.scanner(layout, Clock.systemUTC());
     ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
+    EventDatabase database = null;
+    MetricsServer.Events receiver = null;
+    if (events.enabled()) {
+      if (tokenFile == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--events-db needs --events-token-file");
+      }
+      String token = EventOptions.readSecret(spec, tokenFile, "--events-token-file");
+      RegistryNames names = EventOptions.aliases(spec, aliasesFile);
+      database = events.open(spec);
+      Clock clock = Clock.systemUTC();
+      EventReceiver eventReceiver = new EventReceiver(token, new EnvelopeParser(names),
+          new EventWriter(database, new StorageManifests(layout, new NioTreeReader()), clock));
+      receiver = new MetricsServer.Events(eventReceiver, new EventExposition(
+          new EventStatistics(database, events.registry), eventReceiver, options.repositoryFilter(),
+          options.seriesFilter(), EVENT_METRICS_MAX_AGE));
+      LOG.info("receiving registry events on {} into {}", Endpoints.EVENTS, database);
+    }
     SnapshotSource source = scanInterval.isZero()
         ? new OnDemandScans(scanner, publisher) : new PeriodicScans(scanner, scanInterval, publisher);
-    try (MetricsServer started = MetricsServer.start(new InetSocketAddress(bind, port), source, publisher)) {
+    try (MetricsServer started = MetricsServer.start(new InetSocketAddress(bind, port), source, publisher,
+        receiver)) {
       server = started;
       LOG.info("serving {} on http://{}:{}{} (scan interval {})", layout.root(), bind, started.port(),
           Endpoints.METRICS, scanInterval.isZero() ? "on scrape" : scanInterval.toString());
@@ -63,6 +106,9 @@ public final class ServeCommand implements Callable<Integer> {
     } finally {
       if (source instanceof PeriodicScans periodic) {
         periodic.close();
+      }
+      if (database != null) {
+        database.close();
       }
     }
     return 0;

@@ -6,6 +6,7 @@ public final class Endpoints {
   public static final String METRICS = "/metrics";
   public static final String HEALTHY = "/-/healthy";
   public static final String READY = "/-/ready";
+  public static final String EVENTS = "/events";
 
   private Endpoints() {}
 }

@@ -2,6 +2,8 @@ package dev.regscope.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.regscope.events.EventReceiver;
+import dev.regscope.metrics.EventExposition;
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.RenderedExposition;
 import dev.regscope.scan.SnapshotSource;
@@ -16,9 +18,19 @@ import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * The one HTTP server: {@code /metrics} (the pre-rendered exposition, gzip when asked), {@code /-/healthy}
- * (simpleclient's own, 200 while the process lives) and {@code /-/ready} (200 once a scan has completed).
+ * (simpleclient's own, 200 while the process lives), {@code /-/ready} (200 once a scan has completed) and, with an
+ * event store, {@code /events} (the registry's webhook).
  */
 public final class MetricsServer implements AutoCloseable {
+  static {
+    // The JDK server writes a response's headers and body in separate segments; with Nagle's algorithm on, the
+    // body waits for the client's delayed ACK (40 ms on Linux), which caps a webhook sender at 25 events a second
+    // per connection. Read once, when the first server in this JVM starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HTTPServer server;
 
   private MetricsServer(HTTPServer server) {
@@ -31,19 +43,36 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static MetricsServer start(InetSocketAddress address, SnapshotSource source, ExpositionPublisher publisher)
       throws IOException {
+    return start(address, source, publisher, null);
+  }
+
+  /**
+   * Starts serving, with the registry's webhook on {@code /events} and the event metrics appended to
+   * {@code /metrics} when {@code events} is given.
+   */
+  public static MetricsServer start(InetSocketAddress address, SnapshotSource source, ExpositionPublisher publisher,
+      Events events) throws IOException {
     HttpServer http = HttpServer.create(address, 64);
     http.createContext(Endpoints.READY, exchange -> ready(exchange, source));
     ConcurrentHttpServer server = new ConcurrentHttpServer(http);
     // Replace simpleclient's render-per-scrape handler with one that copies the rendered bytes.
     http.removeContext("/");
     http.removeContext(Endpoints.METRICS);
-    http.createContext(Endpoints.METRICS, exchange -> metrics(exchange, source, publisher));
+    EventExposition eventMetrics = events == null ? null : events.metrics();
+    http.createContext(Endpoints.METRICS, exchange -> metrics(exchange, source, publisher, eventMetrics));
+    if (events != null) {
+      EventsEndpoint endpoint = new EventsEndpoint(events.receiver());
+      http.createContext(Endpoints.EVENTS, endpoint::handle);
+    }
     http.createContext("/", MetricsServer::notFound);
     return new MetricsServer(server);
   }
 
-  private static void metrics(HttpExchange exchange, SnapshotSource source, ExpositionPublisher publisher)
-      throws IOException {
+  /** The webhook receiver and the metrics it feeds. */
+  public record Events(EventReceiver receiver, EventExposition metrics) {}
+
+  private static void metrics(HttpExchange exchange, SnapshotSource source, ExpositionPublisher publisher,
+      EventExposition eventMetrics) throws IOException {
     try (exchange) {
       if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
         exchange.sendResponseHeaders(405, -1);
@@ -57,13 +86,19 @@ public final class MetricsServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Encoding", "gzip");
       }
       boolean head = exchange.getRequestMethod().equals("HEAD");
-      exchange.sendResponseHeaders(200, head ? -1 : gzip ? exposition.gzipSize() : exposition.plainSize());
+      EventExposition.Rendered extra = eventMetrics == null ? null : eventMetrics.current();
+      long extraSize = extra == null ? 0 : gzip ? extra.gzip().length : extra.plain().length;
+      exchange.sendResponseHeaders(200, head ? -1
+          : (gzip ? exposition.gzipSize() : exposition.plainSize()) + extraSize);
       if (!head) {
         try (OutputStream body = exchange.getResponseBody()) {
           if (gzip) {
             exposition.writeGzip(body);
           } else {
             exposition.writePlain(body);
+          }
+          if (extra != null) {
+            body.write(gzip ? extra.gzip() : extra.plain()); // a second gzip member: clients read both as one
           }
         }
       }

@@ -1,0 +1,62 @@
+package dev.regscope.cli;
+
+import dev.regscope.events.RegistryNames;
+import dev.regscope.events.store.EventDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/** Where the event store is and how to reach it (a picocli mixin for serve and query). */
+final class EventOptions {
+  @Option(names = "--events-db", paramLabel = "DB",
+      description = "Event store: a SQLite file path (created if missing), or a jdbc:postgresql:// URL. "
+          + "With serve, turns the /events webhook receiver on.")
+  String db;
+
+  @Option(names = "--events-db-password-file", paramLabel = "FILE",
+      description = "PostgreSQL password, if not in the URL")
+  Path passwordFile;
+
+  @Option(names = "--registry-name", paramLabel = "NAME",
+      description = "Only this registry's events (its canonical name, the request host or an alias's target); "
+          + "default: all registries in the store")
+  String registry;
+
+  boolean enabled() {
+    return db != null;
+  }
+
+  EventDatabase open(CommandSpec spec) throws SQLException {
+    String password = passwordFile == null ? null : readSecret(spec, passwordFile, "--events-db-password-file");
+    return EventDatabase.open(db, password);
+  }
+
+  /** A secret file's content without surrounding whitespace; a missing or empty file is a usage error. */
+  static String readSecret(CommandSpec spec, Path file, String option) {
+    try {
+      String secret = Files.readString(file).strip();
+      if (secret.isEmpty()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), option + " " + file + " is empty");
+      }
+      return secret;
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + " " + file + " cannot be read: "
+          + e.getMessage());
+    }
+  }
+
+  static RegistryNames aliases(CommandSpec spec, Path file) {
+    if (file == null) {
+      return RegistryNames.IDENTITY;
+    }
+    try {
+      return RegistryNames.read(file);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--registry-aliases " + e.getMessage());
+    }
+  }
+}

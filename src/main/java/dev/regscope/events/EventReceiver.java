@@ -1,0 +1,75 @@
+package dev.regscope.events;
+
+import dev.regscope.events.store.EventWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides the answer to one webhook delivery: 401 without the bearer token, 400 for a body that is not an
+ * envelope, 503 when the store cannot commit (the registry keeps the event and retries), 200 once committed.
+ * HTTP-free, so the rules are tested without a server.
+ */
+public final class EventReceiver {
+  private static final Logger LOG = LoggerFactory.getLogger(EventReceiver.class);
+
+  /** The status and the one line to answer with. */
+  public record Answer(int status, String message) {}
+
+  private final byte[] expectedAuthorization;
+  private final EnvelopeParser parser;
+  private final EventWriter writer;
+  private final AtomicLong storeErrors = new AtomicLong();
+  private final AtomicLong stored = new AtomicLong();
+
+  public EventReceiver(String token, EnvelopeParser parser, EventWriter writer) {
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("the events token is empty");
+    }
+    this.expectedAuthorization = ("Bearer " + token.strip()).getBytes(StandardCharsets.UTF_8);
+    this.parser = parser;
+    this.writer = writer;
+  }
+
+  /** Whether the {@code Authorization} header carries the token (compared in constant time). */
+  public boolean authorized(String authorization) {
+    return authorization != null
+        && MessageDigest.isEqual(authorization.strip().getBytes(StandardCharsets.UTF_8), expectedAuthorization);
+  }
+
+  /** The answer to a delivery whose {@code Authorization} header and body (within the size limit) are given. */
+  public Answer receive(String authorization, byte[] body) {
+    if (!authorized(authorization)) {
+      return new Answer(401, "missing or wrong bearer token");
+    }
+    List<RegistryEvent> events;
+    try {
+      events = parser.parse(body);
+    } catch (MalformedEventException e) {
+      return new Answer(400, e.getMessage());
+    }
+    try {
+      EventWriter.Stored result = writer.store(events);
+      stored.addAndGet(result.total());
+      return new Answer(200, "stored " + result.total() + ", already stored " + result.replayed());
+    } catch (SQLException e) {
+      storeErrors.incrementAndGet();
+      String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      LOG.warn("cannot store {} event(s): {}", events.size(), reason);
+      return new Answer(503, "event store unavailable: " + reason);
+    }
+  }
+
+  public long storeErrors() {
+    return storeErrors.get();
+  }
+
+  /** Events this process stored; moves whenever the store changed through it. */
+  public long stored() {
+    return stored.get();
+  }
+}
