@@ -112,6 +112,17 @@ public final class RegistryClient {
     return manifest;
   }
 
+  /** Checks the manifest {@code reference} with a HEAD, as a kubelet does; returns the digest the registry says. */
+  public String headManifest(String repo, String reference) {
+    HttpRequest request = request(uri("/v2/" + repo + "/manifests/" + reference))
+        .header("Accept", MediaTypes.ACCEPT_ALL_MANIFESTS)
+        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+        .build();
+    HttpResponse<Void> answer = checked(request, BodyHandlers.discarding());
+    return header(answer, "Docker-Content-Digest")
+        .orElseThrow(() -> new AssertionError("manifest HEAD without Docker-Content-Digest: " + answer.uri()));
+  }
+
   /** The size of blob {@code digest} in {@code repo}, from the Content-Length of a HEAD request. */
   public long blobSize(String repo, String digest) {
     HttpRequest request = request(uri("/v2/" + repo + "/blobs/" + digest))
