@@ -48,8 +48,8 @@ public final class GarbageCollection {
 
   private final BlobCensus census;
   private final Function<Digest, Optional<ManifestSummary>> summaries;
-  private final Map<Digest, Closure> closures = new ConcurrentHashMap<>();
-  private final Map<Digest, int[]> marks = new ConcurrentHashMap<>();
+  private final Map<Digest, Closure> closures;
+  private final Map<Digest, int[]> marks;
   /** Stamp arrays free for the next chunk of repositories: one per thread at work, not one per chunk. */
   private final Queue<Stamps> freeStamps = new ConcurrentLinkedQueue<>();
 
@@ -82,15 +82,20 @@ public final class GarbageCollection {
     }
   }
 
-  private GarbageCollection(BlobCensus census, Function<Digest, Optional<ManifestSummary>> summaries) {
+  private GarbageCollection(BlobCensus census, Function<Digest, Optional<ManifestSummary>> summaries,
+      int revisions) {
     this.census = census;
     this.summaries = summaries;
+    // One entry per distinct manifest at most: sized up front rather than grown while every core reads them.
+    this.closures = new ConcurrentHashMap<>(Math.max(16, revisions));
+    this.marks = new ConcurrentHashMap<>(Math.max(16, revisions));
   }
 
   /** @param summaries looked up from several threads at once */
   public static Result compute(BlobCensus census, List<RepositoryRefs> repositories,
       Function<Digest, Optional<ManifestSummary>> summaries) {
-    return new GarbageCollection(census, summaries).run(repositories);
+    int revisions = repositories.stream().mapToInt(r -> r.revisions().size()).sum();
+    return new GarbageCollection(census, summaries, revisions).run(repositories);
   }
 
   private Result run(List<RepositoryRefs> repositories) {

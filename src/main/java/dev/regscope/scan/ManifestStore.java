@@ -40,7 +40,9 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
     this.cache = cache;
     this.problems = problems;
     this.changedPrefixes = changedPrefixes;
-    this.seen = new ConcurrentHashMap<>(Math.max(16, cache.size() * 4 / 3));
+    // Sized for what the last scan saw: growing a concurrent map from 16 to hundreds of thousands of entries,
+    // while every scan thread reads it, costs a first scan noticeably.
+    this.seen = new ConcurrentHashMap<>(Math.max(1 << 12, cache.size() * 4 / 3));
   }
 
   @Override

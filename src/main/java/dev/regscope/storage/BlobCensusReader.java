@@ -125,26 +125,26 @@ public final class BlobCensusReader {
 
   private Prefix prefix(String algorithm, Path dir, String name, FileTime mtime, Prefix old) throws IOException {
     String key = algorithm + "/" + name;
-    Map<String, Long> sizes = old == null ? reader.sizesOf(dir, "data") : changedSizes(dir, old);
-    List<long[]> compact = new ArrayList<>();
+    List<SizedEntry> sizes = old == null ? reader.sizesOf(dir, "data") : changedSizes(dir, old);
+    List<long[]> compact = new ArrayList<>(sizes.size());
     Map<String, Long> others = new TreeMap<>();
-    for (Map.Entry<String, Long> blob : sizes.entrySet()) {
-      if (blob.getValue() < 0) {
+    for (SizedEntry blob : sizes) {
+      if (blob.size() < 0) {
         continue; // a blob folder without data: being written or being deleted
       }
       Digest digest;
       try {
-        digest = new Digest(algorithm, blob.getKey());
+        digest = new Digest(algorithm, blob.name());
       } catch (IllegalArgumentException notABlob) {
         continue;
       }
       if (digest.isCompact()) {
         long[] entry = new long[5];
         digest.words(entry, 0);
-        entry[4] = blob.getValue();
+        entry[4] = blob.size();
         compact.add(entry);
       } else {
-        others.put(blob.getKey(), blob.getValue());
+        others.put(blob.name(), blob.size());
       }
     }
     compact.sort((a, b) -> {
@@ -166,14 +166,14 @@ public final class BlobCensusReader {
   }
 
   /** The sizes of a changed prefix folder: known blobs keep theirs, new ones are measured. */
-  private Map<String, Long> changedSizes(Path dir, Prefix old) throws IOException {
+  private List<SizedEntry> changedSizes(Path dir, Prefix old) throws IOException {
     Map<String, Long> known = new HashMap<>();
     String algorithm = old.key().substring(0, old.key().indexOf('/'));
     for (int i = 0; i < old.sizes().length; i++) {
       known.put(Digest.fromWords(algorithm, old.words(), i * 4).hex(), old.sizes()[i]);
     }
     known.putAll(old.others());
-    Map<String, Long> sizes = new HashMap<>();
+    List<SizedEntry> sizes = new ArrayList<>();
     for (String name : reader.names(dir)) {
       Long size = known.get(name);
       if (size == null) {
@@ -183,7 +183,7 @@ public final class BlobCensusReader {
           size = -1L;
         }
       }
-      sizes.put(name, size);
+      sizes.add(new SizedEntry(name, size));
     }
     return sizes;
   }

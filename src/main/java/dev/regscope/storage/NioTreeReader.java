@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.Map;
@@ -153,10 +152,10 @@ public final class NioTreeReader implements TreeReader {
   }
 
   @Override
-  public Map<String, Long> sizesOf(Path dir, String name) throws IOException {
-    Map<String, Long> sizes = new HashMap<>();
-    if (!statEach(dir, name, (entry, attributes) -> sizes.put(entry,
-        attributes != null && attributes.isRegularFile() ? attributes.size() : -1L))) {
+  public List<SizedEntry> sizesOf(Path dir, String name) throws IOException {
+    List<SizedEntry> sizes = new ArrayList<>();
+    if (!statEach(dir, name, (entry, attributes) -> sizes.add(new SizedEntry(entry,
+        attributes != null && attributes.isRegularFile() ? attributes.size() : -1L)))) {
       return TreeReader.super.sizesOf(dir, name);
     }
     return sizes;

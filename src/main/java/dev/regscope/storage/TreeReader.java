@@ -6,8 +6,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 
 /**
@@ -87,10 +85,11 @@ public interface TreeReader {
 
   /**
    * For each entry of {@code dir}, the size of the file {@code name} inside it, or -1 where there is none or it
-   * is a link (such as the {@code data} file of each blob of a prefix folder).
+   * is a link (such as the {@code data} file of each blob of a prefix folder), in listing order. A list, not a
+   * map: a census hashes nothing it does not need to.
    */
-  default Map<String, Long> sizesOf(Path dir, String name) throws IOException {
-    Map<String, Long> sizes = new HashMap<>();
+  default List<SizedEntry> sizesOf(Path dir, String name) throws IOException {
+    List<SizedEntry> sizes = new ArrayList<>();
     for (String entry : names(dir)) {
       long size;
       try {
@@ -98,7 +97,7 @@ public interface TreeReader {
       } catch (IOException e) {
         size = -1;
       }
-      sizes.put(entry, size);
+      sizes.add(new SizedEntry(entry, size));
     }
     return sizes;
   }

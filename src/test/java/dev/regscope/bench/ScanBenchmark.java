@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * a ratio to the physical floor timed in the same run; then the effect of {@code --scan-threads}.
  *
  * <p>Run: {@code mvn -B -ntp -Pbench verify -DskipTests -Dbench.tags=10000,100000}. Trees are generated once
- * under {@code bench.dir} and reused.
+ * under {@code bench.dir} and reused. {@code -Dbench.repeat=N} sets the runs each median takes (5; 1 at 1M tags,
+ * where each run takes minutes); {@code -Dbench.floors=false} skips the floors and the thread comparison, for a
+ * tree whose metadata does not fit the page cache, where they would only time the disk.
  */
 public final class ScanBenchmark {
   private static final Clock CLOCK = Clock.systemUTC();
@@ -50,10 +52,14 @@ public final class ScanBenchmark {
   private final int threads;
   private final int scrapes;
   private final int coldCacheMaxTags;
+  private final int repeat;
+  private final boolean floors;
   private final List<String> rows = new ArrayList<>();
   private final List<String> threadRows = new ArrayList<>();
 
-  private ScanBenchmark(Path dir, int threads, int scrapes, int coldCacheMaxTags) {
+  private ScanBenchmark(Path dir, int threads, int scrapes, int coldCacheMaxTags, int repeat, boolean floors) {
+    this.repeat = repeat;
+    this.floors = floors;
     this.coldCacheMaxTags = coldCacheMaxTags;
     this.dir = dir;
     this.threads = threads;
@@ -68,7 +74,9 @@ public final class ScanBenchmark {
     }
     ScanBenchmark benchmark = new ScanBenchmark(Path.of(options.getOrDefault("dir", "target/bench")),
         Integer.parseInt(options.getOrDefault("threads", "16")), Integer.parseInt(options.getOrDefault("scrapes", "200")),
-        Integer.parseInt(options.getOrDefault("cold-cache-max-tags", "100000")));
+        Integer.parseInt(options.getOrDefault("cold-cache-max-tags", "100000")),
+        Integer.parseInt(options.getOrDefault("repeat", "5")),
+        Boolean.parseBoolean(options.getOrDefault("floors", "true")));
     for (String tags : options.getOrDefault("tags", "10000").split(",")) {
       benchmark.run(Integer.parseInt(tags.trim()));
     }
@@ -83,19 +91,34 @@ public final class ScanBenchmark {
     StorageLayout layout = StorageLayout.locate(root);
     log("%d tags: %d files; warming the page cache", spec.tags(), files);
 
-    PhysicalFloor floor = new PhysicalFloor(v2);
-    double linkFloor = median(5, () -> floor.linkPass().size());
-    double manifestFloor = manifestFloor(floor);
-    double[] python = pythonFloor(v2);
-    log("python floor: links %.3f s, manifests %.3f s", python[0], python[1]);
-
-    double cold = median(3, () -> scanner(layout, threads).scan());
-    Scanner scanner = scanner(layout, threads);
-    int tagCount = scanner.scan().tagCount();
-    for (int i = 0; i < 5; i++) {
-      scanner.scan(); // a sidecar rescans every minute: measure it with its code compiled, as it runs
+    double linkFloor = Double.NaN;
+    double manifestFloor = Double.NaN;
+    double[] python = {Double.NaN, Double.NaN};
+    if (floors) {
+      PhysicalFloor floor = new PhysicalFloor(v2);
+      linkFloor = median(repeat, () -> floor.linkPass().size());
+      manifestFloor = manifestFloor(floor, repeat);
+      python = pythonFloor(v2, repeat);
+      log("python floor: links %.3f s, manifests %.3f s", python[0], python[1]);
     }
-    double warm = median(5, scanner::scan);
+
+    double cold;
+    Scanner scanner = scanner(layout, threads);
+    int tagCount;
+    if (floors) {
+      cold = median(Math.max(1, repeat * 3 / 5), () -> scanner(layout, threads).scan());
+      tagCount = scanner.scan().tagCount();
+      for (int i = 0; i < repeat; i++) {
+        scanner.scan(); // a sidecar rescans every minute: measure it with its code compiled, as it runs
+      }
+    } else {
+      // Where each scan waits on the disk, the sidecar's own first scan is the cold one.
+      long start = System.nanoTime();
+      tagCount = scanner.scan().tagCount();
+      cold = (System.nanoTime() - start) / 1e9;
+      log("cold scan %.1f s, heap after it %d MB", cold, liveHeap() / 1_000_000);
+    }
+    double warm = median(repeat, scanner::scan);
     log("regscope: cold %.3f s, warm %.3f s", cold, warm);
 
     ScanState state = ScanState.EMPTY.after(scanner.scan());
@@ -127,14 +150,16 @@ public final class ScanBenchmark {
     if (after.tagCount() != tagCount) {
       throw new AssertionError("a re-push changed the number of tags");
     }
-    compareThreads(layout, spec.tags());
+    if (floors) {
+      compareThreads(layout, spec.tags());
+    }
   }
 
   /** Reads every distinct manifest once (median of five), in its own frame so the list is gone afterwards. */
-  private static double manifestFloor(PhysicalFloor floor) throws Exception {
+  private static double manifestFloor(PhysicalFloor floor, int repeat) throws Exception {
     List<Path> manifests = floor.manifestFiles(floor.linkPass());
     PhysicalFloor.manifestPass(manifests);
-    double seconds = median(5, () -> PhysicalFloor.manifestPass(manifests));
+    double seconds = median(repeat, () -> PhysicalFloor.manifestPass(manifests));
     log("floor: manifests %.3f s (%d manifests)", seconds, manifests.size());
     return seconds;
   }
@@ -145,8 +170,8 @@ public final class ScanBenchmark {
     Scanner many = scanner(layout, threads);
     one.scan();
     many.scan();
-    double warmOne = median(5, one::scan);
-    double warmMany = median(5, many::scan);
+    double warmOne = median(repeat, one::scan);
+    double warmMany = median(repeat, many::scan);
     String coldOne = "n/a";
     String coldMany = "n/a";
     // A cold page cache at 1M tags takes minutes per single-threaded scan: compared up to coldCacheMaxTags.
@@ -162,10 +187,10 @@ public final class ScanBenchmark {
    * The issue's reference floor: a minimal Python pass (link pass, manifest pass), run on the same tree in the
    * same run. NaN where python3 is not installed.
    */
-  private static double[] pythonFloor(Path v2) {
+  private static double[] pythonFloor(Path v2, int repeat) {
     try {
       Path script = Path.of(ScanBenchmark.class.getResource("/bench/link_floor.py").toURI());
-      Process process = new ProcessBuilder("python3", script.toString(), v2.toString(), "5")
+      Process process = new ProcessBuilder("python3", script.toString(), v2.toString(), Integer.toString(repeat))
           .redirectErrorStream(true).start();
       String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (process.waitFor() != 0) {
