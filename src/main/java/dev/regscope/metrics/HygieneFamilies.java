@@ -4,16 +4,18 @@ import dev.regscope.model.RepositoryHygiene;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.StoreHygiene;
-import dev.regscope.model.TagStats;
 import dev.regscope.model.UploadStats;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.GaugeMetricFamily;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The storage-hygiene families of a snapshot: blob store, garbage collection, per-repository costs, uploads. */
 final class HygieneFamilies {
   private static final List<String> REPO = List.of("repository");
   private static final List<String> MODE = List.of("mode");
+  private static final List<String> TAG = List.of("repository", "tag");
+  private static final List<String> TAG_INFO = List.of("repository", "tag", "digest", "media_type");
 
   private HygieneFamilies() {}
 
@@ -48,10 +50,6 @@ final class HygieneFamilies {
     GaugeMetricFamily wouldBreak = new GaugeMetricFamily("regscope_gc_delete_untagged_broken_tags",
         "Tags registry 2.8 garbage-collect --delete-untagged would break: multi-platform indexes whose children "
             + "carry no tag of their own (distribution#3178).", REPO);
-    GaugeMetricFamily pushed = new GaugeMetricFamily("repository_tag_pushed_timestamp_seconds",
-        "Unix time the tag was pointed at its manifest (its link file's modification time).", List.of("repository", "tag"));
-    GaugeMetricFamily info = new GaugeMetricFamily("repository_tag_info",
-        "The manifest a tag names, as labels; the value is always 1.", List.of("repository", "tag", "digest", "media_type"));
     for (RepositoryStats repository : snapshot.repositories()) {
       List<String> labels = List.of(repository.name());
       RepositoryHygiene hygiene = repository.hygiene();
@@ -62,17 +60,16 @@ final class HygieneFamilies {
         missing.addMetric(labels, hygiene.missingBlobs());
       }
       wouldBreak.addMetric(labels, hygiene.deleteUntaggedBrokenTags());
-      for (TagStats tag : repository.tags()) {
-        if (!filter.exportsTag(tag.name())) {
-          continue;
-        }
-        if (tag.pushedAt() != null) {
-          pushed.addMetric(List.of(repository.name(), tag.name()), tag.pushedAt().toEpochMilli() / 1e3);
-        }
-        info.addMetric(List.of(repository.name(), tag.name(), tag.digest().toString(), tag.mediaType()), 1);
-      }
     }
-    families.addAll(List.of(size, exclusive, untagged, missing, wouldBreak, pushed, info));
+    families.addAll(List.of(size, exclusive, untagged, missing, wouldBreak,
+        TagSamples.family("repository_tag_pushed_timestamp_seconds",
+            "Unix time the tag was pointed at its manifest (its link file's modification time).", snapshot, filter,
+            (repository, tag) -> tag.pushedAt() == null ? Stream.empty()
+                : TagSamples.sample("repository_tag_pushed_timestamp_seconds", TAG,
+                    List.of(repository.name(), tag.name()), tag.pushedAt().toEpochMilli() / 1e3)),
+        TagSamples.family("repository_tag_info", "The manifest a tag names, as labels; the value is always 1.",
+            snapshot, filter, (repository, tag) -> TagSamples.sample("repository_tag_info", TAG_INFO,
+                List.of(repository.name(), tag.name(), tag.digest().toString(), tag.mediaType()), 1))));
 
     GaugeMetricFamily uploads = new GaugeMetricFamily("repository_uploads_in_progress",
         "Uploads started and not finished (folders under _uploads).", REPO);

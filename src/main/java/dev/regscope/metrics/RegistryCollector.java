@@ -2,12 +2,11 @@ package dev.regscope.metrics;
 
 import dev.regscope.model.BrokenTag;
 import dev.regscope.model.Damage;
-import dev.regscope.model.PlatformStats;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Snapshot;
-import dev.regscope.model.TagStats;
 import dev.regscope.scan.ScanState;
 import io.prometheus.client.Collector;
+import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.CounterMetricFamily;
 import io.prometheus.client.GaugeMetricFamily;
 import java.util.ArrayList;
@@ -61,14 +60,6 @@ public final class RegistryCollector extends Collector implements Collector.Desc
         "Tags in the repository, readable or broken.", REPO);
     GaugeMetricFamily revisions = new GaugeMetricFamily("repository_revisions_total",
         "Manifest revisions in the repository (tagged, untagged and index children).", REPO);
-    GaugeMetricFamily layers = new GaugeMetricFamily("repository_tag_layers_total",
-        "Layers of the image the tag points at; for a multi-platform tag, the sum over its child manifests.", TAG);
-    GaugeMetricFamily size = new GaugeMetricFamily("repository_tag_size_bytes",
-        "Sum of the sizes of the layers counted in repository_tag_layers_total.", TAG);
-    GaugeMetricFamily platformLayers = new GaugeMetricFamily("repository_tag_platform_layers_total",
-        "Layers of the child manifests of a multi-platform tag for one platform.", PLATFORM);
-    GaugeMetricFamily platformSize = new GaugeMetricFamily("repository_tag_platform_size_bytes",
-        "Size of the layers of the child manifests of a multi-platform tag for one platform.", PLATFORM);
     GaugeMetricFamily broken = new GaugeMetricFamily("regscope_broken_tags",
         "Tags whose manifest or a child manifest is missing or unreadable, by reason.", List.of("repository", "reason"));
 
@@ -76,26 +67,32 @@ public final class RegistryCollector extends Collector implements Collector.Desc
       String name = repository.name();
       tags.addMetric(List.of(name), repository.tagCount());
       revisions.addMetric(List.of(name), repository.revisions());
-      for (TagStats tag : repository.tags()) {
-        if (!filter.exportsTag(tag.name())) {
-          continue;
-        }
-        List<String> labels = List.of(name, tag.name());
-        layers.addMetric(labels, tag.layers());
-        size.addMetric(labels, tag.sizeBytes());
-        for (PlatformStats platform : tag.platforms()) {
-          List<String> platformLabels = List.of(name, tag.name(), platform.platform());
-          platformLayers.addMetric(platformLabels, platform.layers());
-          platformSize.addMetric(platformLabels, platform.sizeBytes());
-        }
-      }
       Map<Damage, Integer> reasons = new TreeMap<>();
       for (BrokenTag tag : repository.brokenTags()) {
         reasons.merge(tag.reason(), 1, Integer::sum);
       }
       reasons.forEach((reason, count) -> broken.addMetric(List.of(name, reason.label()), count));
     }
-    families.addAll(List.of(tags, revisions, layers, size, platformLayers, platformSize, broken));
+    families.addAll(List.of(tags, revisions,
+        TagSamples.family("repository_tag_layers_total",
+            "Layers of the image the tag points at; for a multi-platform tag, the sum over its child manifests.",
+            snapshot, filter, (repository, tag) -> TagSamples.sample("repository_tag_layers_total", TAG,
+                List.of(repository.name(), tag.name()), tag.layers())),
+        TagSamples.family("repository_tag_size_bytes",
+            "Sum of the sizes of the layers counted in repository_tag_layers_total.",
+            snapshot, filter, (repository, tag) -> TagSamples.sample("repository_tag_size_bytes", TAG,
+                List.of(repository.name(), tag.name()), tag.sizeBytes())),
+        TagSamples.family("repository_tag_platform_layers_total",
+            "Layers of the child manifests of a multi-platform tag for one platform.",
+            snapshot, filter, (repository, tag) -> tag.platforms().stream().map(platform -> new Sample(
+                "repository_tag_platform_layers_total", PLATFORM,
+                List.of(repository.name(), tag.name(), platform.platform()), platform.layers()))),
+        TagSamples.family("repository_tag_platform_size_bytes",
+            "Size of the layers of the child manifests of a multi-platform tag for one platform.",
+            snapshot, filter, (repository, tag) -> tag.platforms().stream().map(platform -> new Sample(
+                "repository_tag_platform_size_bytes", PLATFORM,
+                List.of(repository.name(), tag.name(), platform.platform()), platform.sizeBytes()))),
+        broken));
     HygieneFamilies.add(snapshot, filter, families);
 
     families.add(new GaugeMetricFamily("regscope_scan_duration_seconds",
