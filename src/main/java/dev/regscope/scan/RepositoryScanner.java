@@ -65,9 +65,13 @@ final class RepositoryScanner {
         broken.add(new BrokenTag(link.tag(), unresolved.damage()));
       } else {
         Resolved image = (Resolved) resolution;
-        tags.add(new TagStats(link.tag(), link.digest(), image.mediaType(), image.layers(), image.sizeBytes(),
+        TagStats last = before.get(link.tag());
+        TagStats now = new TagStats(link.tag(), link.digest(), image.mediaType(), image.layers(), image.sizeBytes(),
             image.kind() == ManifestKind.INDEX ? byPlatform(image.leaves()) : List.of(),
-            pushedAt(repository, link, before.get(link.tag()))));
+            pushedAt(repository, link, last));
+        // An unchanged tag keeps last scan's object: the published snapshot and the one being built share it,
+        // instead of a large registry holding every tag twice while it rescans.
+        tags.add(now.equals(last) ? last : now);
       }
     }
     broken.sort((a, b) -> a.name().compareTo(b.name()));

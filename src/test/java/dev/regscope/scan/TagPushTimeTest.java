@@ -93,4 +93,18 @@ class TagPushTimeTest {
     assertThat(tag(moved, "app", "stays").pushedAt()).isEqualTo(FIRST);
     assertThat(timesAsked()).contains(app.currentLink("v1")).doesNotContain(app.currentLink("stays"));
   }
+
+  @Test
+  void anUnchangedTagIsTheSameObjectInTheNextSnapshotAndAMovedOneIsNew() throws IOException {
+    Repo app = tree.repo("app").tag("v1", image(tree.layer(1))).tag("v2", image(tree.layer(2)));
+    Snapshot first = scanner.scan();
+    app.tag("v2", image(tree.layer(3)));
+
+    Snapshot second = scanner.scan();
+
+    // Shared, so a rescan of a large registry does not hold every tag twice.
+    assertThat(tag(second, "app", "v1")).isSameAs(tag(first, "app", "v1"));
+    assertThat(tag(second, "app", "v2")).isNotSameAs(tag(first, "app", "v2"));
+    assertThat(tag(second, "app", "v2").digest()).isNotEqualTo(tag(first, "app", "v2").digest());
+  }
 }
