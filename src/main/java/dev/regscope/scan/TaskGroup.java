@@ -26,21 +26,32 @@ final class TaskGroup {
     synchronized (lock) {
       pending++;
     }
-    pool.execute(() -> {
-      running.acquireUninterruptibly();
-      try {
-        task.run();
-      } catch (RuntimeException | Error e) {
-        failure.compareAndSet(null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
-      } finally {
-        running.release();
-        synchronized (lock) {
-          if (--pending == 0) {
-            lock.notifyAll();
-          }
+    try {
+      pool.execute(() -> {
+        running.acquireUninterruptibly();
+        try {
+          task.run();
+        } catch (RuntimeException | Error e) {
+          failure.compareAndSet(null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+        } finally {
+          running.release();
+          finished();
         }
+      });
+    } catch (RuntimeException | Error e) {
+      // Not queued (the pool refused it, or memory ran out on the way): counted as done and failed, so await()
+      // reports the failure instead of waiting for a task that never runs.
+      failure.compareAndSet(null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+      finished();
+    }
+  }
+
+  private void finished() {
+    synchronized (lock) {
+      if (--pending == 0) {
+        lock.notifyAll();
       }
-    });
+    }
   }
 
   /** Waits until every task, including the ones tasks added, has finished; rethrows the first failure. */
