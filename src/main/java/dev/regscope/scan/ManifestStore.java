@@ -26,7 +26,10 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   private final ManifestCache cache;
   private final ScanProblems problems;
   /** Every manifest looked up in this scan and what came of it: each is read at most once per scan. */
-  private final Map<Digest, ManifestResult> seen;
+  /** Every digest looked up in this scan, with the first instance of it met, which tags and refs then share. */
+  private final Map<Digest, Seen> seen;
+
+  private record Seen(Digest digest, ManifestResult result) {}
   private final Set<String> changedPrefixes;
 
   /**
@@ -47,13 +50,22 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
 
   @Override
   public ManifestResult get(Digest digest) {
-    ManifestResult known = seen.get(digest);
+    Seen known = seen.get(digest);
     if (known != null) {
-      return known;
+      return known.result();
     }
     ManifestResult result = lookUp(digest);
-    seen.put(digest, result);
+    seen.putIfAbsent(digest, new Seen(digest, result));
     return result;
+  }
+
+  /**
+   * The instance of {@code digest} this scan met first: a million tags naming a few hundred thousand manifests
+   * then hold a few hundred thousand digest objects, not a million.
+   */
+  Digest canonical(Digest digest) {
+    Seen known = seen.get(digest);
+    return known == null ? digest : known.digest();
   }
 
   /**

@@ -51,22 +51,25 @@ final class RepositoryScanner {
       return new Scanned(null, null, inProgress);
     }
     RepositoryContents contents = links.read(repository);
+    List<Digest> revisions = new ArrayList<>(contents.revisions().size());
     for (Digest revision : contents.revisions()) {
       manifests.get(revision); // untagged revisions matter to the collector: read (or find cached) every one
+      revisions.add(manifests.canonical(revision));
     }
     Map<String, TagStats> before = previousTags(repository.name());
     List<TagStats> tags = new ArrayList<>();
     List<BrokenTag> broken = new ArrayList<>(contents.brokenTags());
     List<Digest> tagged = new ArrayList<>();
     for (TagLink link : contents.tags()) {
-      tagged.add(link.digest());
       Resolution resolution = resolver.resolve(link.digest());
+      Digest digest = manifests.canonical(link.digest());
+      tagged.add(digest);
       if (resolution instanceof Unresolved unresolved) {
         broken.add(new BrokenTag(link.tag(), unresolved.damage()));
       } else {
         Resolved image = (Resolved) resolution;
         TagStats last = before.get(link.tag());
-        TagStats now = new TagStats(link.tag(), link.digest(), image.mediaType(), image.layers(), image.sizeBytes(),
+        TagStats now = new TagStats(link.tag(), digest, image.mediaType(), image.layers(), image.sizeBytes(),
             image.kind() == ManifestKind.INDEX ? byPlatform(image.leaves()) : List.of(),
             pushedAt(repository, link, last));
         // An unchanged tag keeps last scan's object: the published snapshot and the one being built share it,
@@ -76,7 +79,7 @@ final class RepositoryScanner {
     }
     broken.sort((a, b) -> a.name().compareTo(b.name()));
     RepositoryStats stats = new RepositoryStats(repository.name(), contents.revisions().size(), tags, broken);
-    return new Scanned(stats, new RepositoryRefs(repository.name(), contents.revisions(), tagged), inProgress);
+    return new Scanned(stats, new RepositoryRefs(repository.name(), revisions, tagged), inProgress);
   }
 
   private Map<String, TagStats> previousTags(String repository) {
