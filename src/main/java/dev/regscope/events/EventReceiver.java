@@ -50,6 +50,8 @@ public final class EventReceiver {
     try {
       events = parser.parse(body);
     } catch (MalformedEventException e) {
+      // The registry retries a refused delivery until it is taken, holding back the events after it: say so.
+      LOG.warn("refused a delivery (400): {}", e.getMessage());
       return new Answer(400, e.getMessage());
     }
     try {

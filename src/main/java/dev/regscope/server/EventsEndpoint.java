@@ -5,9 +5,12 @@ import dev.regscope.events.EventReceiver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code POST /events}: the registry's webhook. Reads at most {@link #MAX_BODY_BYTES}; the receiver decides. */
 final class EventsEndpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(EventsEndpoint.class);
   static final int MAX_BODY_BYTES = 1 << 20;
   /** A refused body is read up to this much so the answer reaches the sender; beyond, the connection drops. */
   private static final long DRAIN_LIMIT = 64L << 20;
@@ -27,6 +30,8 @@ final class EventsEndpoint {
       }
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       if (!receiver.authorized(authorization)) {
+        LOG.warn("refused a delivery from {} (401): {} bearer token", exchange.getRemoteAddress(),
+            authorization == null ? "no" : "wrong");
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
         answer(exchange, 401, "missing or wrong bearer token");
         return;
