@@ -212,41 +212,21 @@ public final class EventWriter {
   }
 
   private void deleteTag(Connection c, RegistryEvent e) throws SQLException {
-    String digest = null;
-    Long pushed = null;
-    Long pulled = null;
-    try (PreparedStatement select = prepare(c, "SELECT digest, last_pushed, last_pulled FROM tags"
+    Object[] tag = firstRow(c, 3, "SELECT digest, last_pushed, last_pulled FROM tags"
         + " WHERE registry = ? AND repository = ? AND tag = ?", e.registry(), e.repository(), e.tag());
-         ResultSet row = select.executeQuery()) {
-      if (row.next()) {
-        digest = row.getString(1);
-        pushed = nullableLong(row, 2);
-        pulled = nullableLong(row, 3);
-      }
-    }
     update(c, "INSERT INTO deleted_tags (event_id, registry, repository, tag, digest, deleted_at, last_pushed,"
         + " last_pulled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        e.id(), e.registry(), e.repository(), e.tag(), digest, millis(e), pushed, pulled);
+        e.id(), e.registry(), e.repository(), e.tag(), tag[0], millis(e), tag[1], tag[2]);
     update(c, "DELETE FROM tags WHERE registry = ? AND repository = ? AND tag = ?",
         e.registry(), e.repository(), e.tag());
   }
 
   private void deleteManifest(Connection c, RegistryEvent e) throws SQLException {
-    String mediaType = null;
-    Long pushed = null;
-    Long pulled = null;
-    try (PreparedStatement select = prepare(c, "SELECT media_type, last_pushed, last_pulled FROM manifests"
+    Object[] manifest = firstRow(c, 3, "SELECT media_type, last_pushed, last_pulled FROM manifests"
         + " WHERE registry = ? AND repository = ? AND digest = ?", e.registry(), e.repository(), text(e.digest()));
-         ResultSet row = select.executeQuery()) {
-      if (row.next()) {
-        mediaType = row.getString(1);
-        pushed = nullableLong(row, 2);
-        pulled = nullableLong(row, 3);
-      }
-    }
     update(c, "INSERT INTO deleted_manifests (event_id, registry, repository, digest, deleted_at, media_type,"
         + " last_pushed, last_pulled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        e.id(), e.registry(), e.repository(), text(e.digest()), millis(e), mediaType, pushed, pulled);
+        e.id(), e.registry(), e.repository(), text(e.digest()), millis(e), manifest[0], manifest[1], manifest[2]);
     update(c, "DELETE FROM manifest_blob WHERE registry = ? AND repository = ? AND manifest = ?",
         e.registry(), e.repository(), text(e.digest()));
     update(c, "DELETE FROM manifests WHERE registry = ? AND repository = ? AND digest = ?",
@@ -254,21 +234,30 @@ public final class EventWriter {
   }
 
   private void deleteBlob(Connection c, RegistryEvent e) throws SQLException {
-    Long size = null;
-    Long pushed = null;
-    try (PreparedStatement select = prepare(c, "SELECT size, last_pushed FROM blobs"
+    Object[] blob = firstRow(c, 2, "SELECT size, last_pushed FROM blobs"
         + " WHERE registry = ? AND repository = ? AND digest = ?", e.registry(), e.repository(), text(e.digest()));
-         ResultSet row = select.executeQuery()) {
-      if (row.next()) {
-        size = nullableLong(row, 1);
-        pushed = nullableLong(row, 2);
-      }
-    }
     update(c, "INSERT INTO deleted_blobs (event_id, registry, repository, digest, deleted_at, size, last_pushed)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        e.id(), e.registry(), e.repository(), text(e.digest()), millis(e), size, pushed);
+        e.id(), e.registry(), e.repository(), text(e.digest()), millis(e), blob[0], blob[1]);
     update(c, "DELETE FROM blobs WHERE registry = ? AND repository = ? AND digest = ?",
         e.registry(), e.repository(), text(e.digest()));
+  }
+
+  /**
+   * The first row's {@code columns} values (numbers as Long, text as String), all null when there is none: what
+   * the audit trail records of a row about to be deleted, if the store knew it.
+   */
+  private static Object[] firstRow(Connection c, int columns, String sql, Object... values) throws SQLException {
+    Object[] row = new Object[columns];
+    try (PreparedStatement select = prepare(c, sql, values); ResultSet result = select.executeQuery()) {
+      if (result.next()) {
+        for (int i = 0; i < columns; i++) {
+          Object value = result.getObject(i + 1);
+          row[i] = value instanceof Number number ? (Object) number.longValue() : value;
+        }
+      }
+    }
+    return row;
   }
 
   /** The event's references, else the manifest's own from storage (once: a manifest's bytes never change). */
@@ -325,11 +314,6 @@ public final class EventWriter {
       statement.close();
       throw e;
     }
-  }
-
-  private static Long nullableLong(ResultSet row, int column) throws SQLException {
-    long value = row.getLong(column);
-    return row.wasNull() ? null : value;
   }
 
   private static long millis(RegistryEvent e) {
