@@ -23,10 +23,6 @@ public record RegistryEvent(String id, Instant timestamp, String action, Target 
     String repository, Digest digest, String tag, String mediaType, long size, String fromRepository, List<Reference> references,
     String method, String userAgent, String actor, String body) {
 
-  public boolean is(Action kind) {
-    return kind.label().equals(action);
-  }
-
   /** A {@code HEAD}: the client checked the manifest (kubelet resolving a tag) but downloaded nothing. */
   public boolean isHead() {
     return "HEAD".equalsIgnoreCase(method);
