@@ -4,7 +4,7 @@ import dev.regscope.metrics.Exposition;
 import dev.regscope.model.Snapshot;
 import dev.regscope.report.ScanJson;
 import dev.regscope.report.ScanTable;
-import dev.regscope.scan.ScanState;
+import dev.regscope.model.ScanState;
 import dev.regscope.storage.StorageLayout;
 import java.io.PrintWriter;
 import java.time.Clock;

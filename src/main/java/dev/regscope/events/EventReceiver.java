@@ -1,6 +1,5 @@
 package dev.regscope.events;
 
-import dev.regscope.events.store.EventWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.SQLException;
@@ -22,11 +21,11 @@ public final class EventReceiver {
 
   private final byte[] expectedAuthorization;
   private final EnvelopeParser parser;
-  private final EventWriter writer;
+  private final EventSink writer;
   private final AtomicLong storeErrors = new AtomicLong();
   private final AtomicLong stored = new AtomicLong();
 
-  public EventReceiver(String token, EnvelopeParser parser, EventWriter writer) {
+  public EventReceiver(String token, EnvelopeParser parser, EventSink writer) {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("the events token is empty");
     }
@@ -55,7 +54,7 @@ public final class EventReceiver {
       return new Answer(400, e.getMessage());
     }
     try {
-      EventWriter.Stored result = writer.store(events);
+      EventSink.Stored result = writer.store(events);
       stored.addAndGet(result.total());
       return new Answer(200, "stored " + result.total() + ", already stored " + result.replayed());
     } catch (SQLException e) {

@@ -1,6 +1,6 @@
 package dev.regscope.events;
 
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import java.util.List;
 import java.util.Optional;
 

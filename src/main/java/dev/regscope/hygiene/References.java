@@ -4,7 +4,7 @@ import dev.regscope.manifest.ChildManifest;
 import dev.regscope.manifest.Descriptor;
 import dev.regscope.manifest.ManifestKind;
 import dev.regscope.manifest.ManifestSummary;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.regscope.hygiene;
 
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import java.util.List;
 
 /**

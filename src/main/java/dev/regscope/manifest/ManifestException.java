@@ -1,6 +1,6 @@
 package dev.regscope.manifest;
 
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 
 /** A manifest blob that cannot be summarised; carries the kind of damage and a one-line reason. */
 public final class ManifestException extends Exception {

@@ -1,6 +1,6 @@
 package dev.regscope.metrics;
 
-import dev.regscope.scan.ScanState;
+import dev.regscope.model.ScanState;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.regscope.metrics;
 
-import dev.regscope.scan.ScanState;
+import dev.regscope.model.ScanState;
 import java.util.function.Consumer;
 
 /**

@@ -23,7 +23,7 @@ final class HygieneFamilies {
     StoreHygiene store = snapshot.store();
     if (store.complete()) {
       // Only a complete census tells what is absent: with a prefix folder unreadable, nothing here is exported.
-      families.add(new GaugeMetricFamily("regscope_blobs_total", "Blobs in the blob store.", store.blobs()));
+      families.add(new GaugeMetricFamily("regscope_blobs", "Blobs in the blob store.", store.blobs()));
       families.add(new GaugeMetricFamily("regscope_blobs_size_bytes",
           "Size of the blob store: the data files of every blob.", store.blobBytes()));
       GaugeMetricFamily blobs = new GaugeMetricFamily("regscope_gc_reclaimable_blobs",
@@ -43,9 +43,9 @@ final class HygieneFamilies {
         "Distinct blobs reachable from the repository's tags (manifests, configs, layers), each counted once.", REPO);
     GaugeMetricFamily exclusive = new GaugeMetricFamily("repository_exclusive_size_bytes",
         "Blobs no other repository references: what deleting the repository and collecting garbage would free.", REPO);
-    GaugeMetricFamily untagged = new GaugeMetricFamily("repository_untagged_manifests_total",
+    GaugeMetricFamily untagged = new GaugeMetricFamily("repository_untagged_manifests",
         "Revisions no tag reaches, directly or as a child of a tagged index.", REPO);
-    GaugeMetricFamily missing = new GaugeMetricFamily("repository_missing_blobs_total",
+    GaugeMetricFamily missing = new GaugeMetricFamily("repository_missing_blobs",
         "Blobs a tag's image references that the blob store does not hold: the image cannot be pulled.", REPO);
     GaugeMetricFamily wouldBreak = new GaugeMetricFamily("regscope_gc_delete_untagged_broken_tags",
         "Tags registry 2.8 garbage-collect --delete-untagged would break: multi-platform indexes whose children "

@@ -1,10 +1,10 @@
 package dev.regscope.metrics;
 
 import dev.regscope.model.BrokenTag;
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Snapshot;
-import dev.regscope.scan.ScanState;
+import dev.regscope.model.ScanState;
 import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.CounterMetricFamily;
@@ -82,10 +82,10 @@ public final class RegistryCollector extends Collector implements Collector.Desc
             "Sum of the sizes of the layers counted in repository_tag_layers_total.",
             snapshot, filter, (repository, tag) -> TagSamples.sample("repository_tag_size_bytes", TAG,
                 List.of(repository.name(), tag.name()), tag.sizeBytes())),
-        TagSamples.family("repository_tag_platform_layers_total",
+        TagSamples.family("repository_tag_platform_layers",
             "Layers of the child manifests of a multi-platform tag for one platform.",
             snapshot, filter, (repository, tag) -> tag.platforms().stream().map(platform -> new Sample(
-                "repository_tag_platform_layers_total", PLATFORM,
+                "repository_tag_platform_layers", PLATFORM,
                 List.of(repository.name(), tag.name(), platform.platform()), platform.layers()))),
         TagSamples.family("repository_tag_platform_size_bytes",
             "Size of the layers of the child manifests of a multi-platform tag for one platform.",

@@ -1,6 +1,6 @@
 package dev.regscope.model;
 
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import java.util.List;
 
 /** The blobs a garbage collection would delete, and the bytes of their files on disk. */

@@ -1,5 +1,6 @@
 package dev.regscope.model;
 
+import dev.regscope.core.Damage;
 import java.nio.file.Path;
 import java.util.Objects;
 

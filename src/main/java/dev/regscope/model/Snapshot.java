@@ -1,5 +1,6 @@
 package dev.regscope.model;
 
+import dev.regscope.core.Damage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;

@@ -1,6 +1,6 @@
 package dev.regscope.model;
 
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import java.time.Instant;
 import java.util.List;
 

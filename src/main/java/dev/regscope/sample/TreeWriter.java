@@ -1,7 +1,7 @@
 package dev.regscope.sample;
 
 import com.google.common.hash.Hashing;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import dev.regscope.storage.StorageLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;

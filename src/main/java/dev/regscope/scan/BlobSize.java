@@ -1,6 +1,6 @@
 package dev.regscope.scan;
 
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 
 /** The outcome of measuring a blob file: its size, or the damage that stopped it (already reported). */
 sealed interface BlobSize {

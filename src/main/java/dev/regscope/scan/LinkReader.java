@@ -1,10 +1,10 @@
 package dev.regscope.scan;
 
 import dev.regscope.model.BrokenTag;
-import dev.regscope.model.Damage;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Damage;
+import dev.regscope.core.Digest;
 import dev.regscope.storage.FileTooLargeException;
-import dev.regscope.storage.InvalidDigestException;
+import dev.regscope.core.InvalidDigestException;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import dev.regscope.storage.TreeReader.Entry;

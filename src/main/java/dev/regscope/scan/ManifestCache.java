@@ -1,7 +1,7 @@
 package dev.regscope.scan;
 
 import dev.regscope.manifest.ManifestSummary;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package dev.regscope.scan;
 
+import dev.regscope.model.ScanState;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 

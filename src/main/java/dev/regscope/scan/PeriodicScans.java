@@ -1,5 +1,6 @@
 package dev.regscope.scan;
 
+import dev.regscope.model.ScanState;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,7 +1,7 @@
 package dev.regscope.scan;
 
 import dev.regscope.model.BrokenTag;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.regscope.scan;
 
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import dev.regscope.storage.TreeReader.Entry;

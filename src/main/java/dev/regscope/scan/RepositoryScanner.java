@@ -11,7 +11,7 @@ import dev.regscope.model.UploadStats;
 import dev.regscope.scan.Resolution.Leaf;
 import dev.regscope.scan.Resolution.Resolved;
 import dev.regscope.scan.Resolution.Unresolved;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import java.io.IOException;

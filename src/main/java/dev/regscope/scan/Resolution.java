@@ -2,7 +2,7 @@ package dev.regscope.scan;
 
 import dev.regscope.manifest.ManifestKind;
 import dev.regscope.manifest.Platform;
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package dev.regscope.scan;
 
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 import dev.regscope.model.ScanProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.regscope.scan;
 
+import dev.regscope.model.ScanState;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;

@@ -6,7 +6,7 @@ import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.ScanProblem;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.UploadStats;
-import dev.regscope.storage.BlobCensus;
+import dev.regscope.core.BlobCensus;
 import dev.regscope.storage.BlobCensusReader;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;

@@ -1,6 +1,6 @@
 package dev.regscope.scan;
 
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 
 /** A tag and the manifest its {@code current/link} names. */
 record TagLink(String tag, Digest digest) {}

@@ -1,6 +1,8 @@
 package dev.regscope.storage;
 
-import dev.regscope.storage.BlobCensus.Prefix;
+import dev.regscope.core.BlobCensus;
+import dev.regscope.core.Digest;
+import dev.regscope.core.BlobCensus.Prefix;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.regscope.storage;
 
+import dev.regscope.core.Digest;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

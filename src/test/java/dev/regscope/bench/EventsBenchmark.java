@@ -11,7 +11,7 @@ import dev.regscope.metrics.EventExposition;
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.SeriesFilter;
 import dev.regscope.scan.RepositoryFilter;
-import dev.regscope.scan.ScanState;
+import dev.regscope.model.ScanState;
 import dev.regscope.server.MetricsServer;
 import dev.regscope.testing.Notifications;
 import dev.regscope.testing.PostgresProcess;

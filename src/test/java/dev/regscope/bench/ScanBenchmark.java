@@ -5,7 +5,7 @@ import dev.regscope.metrics.SeriesFilter;
 import dev.regscope.model.Snapshot;
 import dev.regscope.sample.SampleRegistry;
 import dev.regscope.scan.RepositoryFilter;
-import dev.regscope.scan.ScanState;
+import dev.regscope.model.ScanState;
 import dev.regscope.scan.Scanner;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.server.Endpoints;

@@ -12,7 +12,7 @@ import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
 import dev.regscope.model.UploadStats;
 import dev.regscope.scan.Scanner;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import dev.regscope.storage.InvalidStorageRootException;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;

@@ -2,7 +2,7 @@ package dev.regscope.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.regscope.scan.ScanState;
+import dev.regscope.model.ScanState;
 import dev.regscope.scan.Scanner;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;

@@ -4,14 +4,14 @@ import static dev.regscope.testing.PromText.series;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.regscope.model.BrokenTag;
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 import dev.regscope.model.PlatformStats;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.ScanProblem;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
-import dev.regscope.scan.ScanState;
-import dev.regscope.storage.Digest;
+import dev.regscope.model.ScanState;
+import dev.regscope.core.Digest;
 import dev.regscope.testing.PromText;
 import io.prometheus.client.CollectorRegistry;
 import java.io.StringWriter;
@@ -61,7 +61,7 @@ class RegistryCollectorTest {
         .containsEntry(series("repository_tag_layers_total", "repository", "team/app", "tag", "multi"), 4.0)
         .containsEntry(series("repository_tag_platform_size_bytes", "repository", "team/app", "tag", "multi",
             "platform", "unknown/unknown"), 200.0)
-        .containsEntry(series("repository_tag_platform_layers_total", "repository", "team/app", "tag", "multi",
+        .containsEntry(series("repository_tag_platform_layers", "repository", "team/app", "tag", "multi",
             "platform", "linux/amd64"), 2.0);
   }
 

@@ -4,13 +4,13 @@ import static dev.regscope.testing.PromText.series;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.regscope.model.BrokenTag;
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 import dev.regscope.model.PlatformStats;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
-import dev.regscope.scan.ScanState;
-import dev.regscope.storage.Digest;
+import dev.regscope.model.ScanState;
+import dev.regscope.core.Digest;
 import dev.regscope.testing.PromText;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

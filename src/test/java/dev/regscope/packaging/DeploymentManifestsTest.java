@@ -43,7 +43,7 @@ final class DeploymentManifestsTest {
       var snapshot = new dev.regscope.scan.Scanner(layout, new dev.regscope.storage.NioTreeReader(),
           java.time.Clock.systemUTC(), p -> {}).scan();
       java.io.StringWriter text = new java.io.StringWriter();
-      dev.regscope.metrics.Exposition.write(dev.regscope.scan.ScanState.EMPTY.after(snapshot), text);
+      dev.regscope.metrics.Exposition.write(dev.regscope.model.ScanState.EMPTY.after(snapshot), text);
       Set<String> names = new TreeSet<>();
       for (String line : text.toString().split("\n")) {
         if (line.startsWith("# TYPE ")) {

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import dev.regscope.model.BrokenTag;
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.testing.RecordingTreeReader;
 import dev.regscope.testing.RegistryTree;

@@ -12,10 +12,10 @@ import static org.assertj.core.api.Assertions.entry;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 import dev.regscope.model.ScanProblem;
 import dev.regscope.model.Snapshot;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.testing.RegistryTree;

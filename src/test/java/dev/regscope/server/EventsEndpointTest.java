@@ -13,7 +13,7 @@ import dev.regscope.metrics.EventExposition;
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.SeriesFilter;
 import dev.regscope.scan.RepositoryFilter;
-import dev.regscope.scan.ScanState;
+import dev.regscope.model.ScanState;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.testing.Notifications;
 import dev.regscope.testing.PromText;

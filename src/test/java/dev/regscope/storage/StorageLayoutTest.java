@@ -1,5 +1,6 @@
 package dev.regscope.storage;
 
+import dev.regscope.core.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

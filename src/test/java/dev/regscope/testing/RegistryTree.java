@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.hash.Hashing;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import dev.regscope.storage.StorageLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;

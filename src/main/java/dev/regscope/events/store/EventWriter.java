@@ -1,11 +1,12 @@
 package dev.regscope.events.store;
 
 import dev.regscope.events.Action;
+import dev.regscope.events.EventSink;
 import dev.regscope.events.Reference;
 import dev.regscope.events.RegistryEvent;
 import dev.regscope.events.StoredManifests;
 import dev.regscope.events.Target;
-import dev.regscope.storage.Digest;
+import dev.regscope.core.Digest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +27,7 @@ import java.util.concurrent.locks.Lock;
  * <p>Events may arrive late (a retry after a newer event), so every time is kept as the latest seen and a tag
  * moves only to a push newer than the one it points at.
  */
-public final class EventWriter {
+public final class EventWriter implements EventSink {
   private static final String LATER = "CASE WHEN %1$s.%2$s IS NULL OR %1$s.%2$s < excluded.%2$s "
       + "THEN excluded.%2$s ELSE %1$s.%2$s END";
 
@@ -40,14 +41,8 @@ public final class EventWriter {
     this.clock = clock;
   }
 
-  /** Events newly stored by one delivery, by action (replayed ones are not counted). */
-  public record Stored(Map<Action, Integer> byAction, int replayed) {
-    public int total() {
-      return byAction.values().stream().mapToInt(Integer::intValue).sum();
-    }
-  }
-
   /** Stores a delivery; returns only once it is committed. */
+  @Override
   public Stored store(List<RegistryEvent> events) throws SQLException {
     Map<Action, Integer> stored = new EnumMap<>(Action.class);
     int replayed = 0;

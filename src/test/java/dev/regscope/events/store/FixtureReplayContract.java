@@ -103,7 +103,7 @@ abstract class FixtureReplayContract {
     long tags = count("SELECT COUNT(*) FROM tags");
     long pulls = count("SELECT SUM(pulls) FROM tags");
     assertThat(replay()).isZero();
-    EventWriter.Stored again = writer.store(new EnvelopeParser(RegistryNames.IDENTITY).parse(posts.get(7).body()));
+    dev.regscope.events.EventSink.Stored again = writer.store(new EnvelopeParser(RegistryNames.IDENTITY).parse(posts.get(7).body()));
     assertThat(again.total()).isZero();
     assertThat(again.replayed()).isEqualTo(1);
     assertThat(count("SELECT COUNT(*) FROM events")).isEqualTo(279);

@@ -1,4 +1,4 @@
-package dev.regscope.storage;
+package dev.regscope.core;
 
 /** Thrown when text that should be a digest is not one; the message quotes the text. */
 public final class InvalidDigestException extends Exception {

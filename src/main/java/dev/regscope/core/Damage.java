@@ -1,4 +1,4 @@
-package dev.regscope.model;
+package dev.regscope.core;
 
 /**
  * One kind of damage a scan can meet in a registry tree; its {@link #label()} is the {@code reason} label of

@@ -1,4 +1,4 @@
-package dev.regscope.storage;
+package dev.regscope.core;
 
 import java.util.Objects;
 
@@ -58,12 +58,12 @@ public final class Digest implements Comparable<Digest> {
   }
 
   /** Whether this digest is 64 hex digits, the form {@link #words} and {@link #fromWords} carry. */
-  boolean isCompact() {
+  public boolean isCompact() {
     return otherHex == null;
   }
 
   /** The four 64-bit words of a 64-hex digest, most significant first, into {@code out} at {@code at}. */
-  void words(long[] out, int at) {
+  public void words(long[] out, int at) {
     out[at] = w0;
     out[at + 1] = w1;
     out[at + 2] = w2;
@@ -90,7 +90,7 @@ public final class Digest implements Comparable<Digest> {
     return (int) (w0 >>> 56);
   }
 
-  static Digest fromWords(String algorithm, long[] words, int at) {
+  public static Digest fromWords(String algorithm, long[] words, int at) {
     return new Digest(knownAlgorithm(algorithm), words[at], words[at + 1], words[at + 2], words[at + 3]);
   }
 

@@ -1,4 +1,4 @@
-package dev.regscope.storage;
+package dev.regscope.core;
 
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -20,12 +20,12 @@ public final class BlobCensus {
   public static final Duration RACY = Duration.ofSeconds(2);
 
   /** The blobs of one prefix folder: 64-hex digests as sorted words, others (short fake ones) by hex. */
-  record Prefix(String key, FileTime mtime, Instant readAt, long[] words, long[] sizes, Map<String, Long> others) {
+  public record Prefix(String key, FileTime mtime, Instant readAt, long[] words, long[] sizes, Map<String, Long> others) {
     int count() {
       return sizes.length + others.size();
     }
 
-    boolean settledAt(FileTime now) {
+    public boolean settledAt(FileTime now) {
       return mtime.equals(now) && mtime.toInstant().isBefore(readAt.minus(RACY));
     }
   }
@@ -42,7 +42,7 @@ public final class BlobCensus {
   /** Every blob's size by number, flattened: the collector asks for sizes by number millions of times. */
   private final long[] sizes;
 
-  BlobCensus(List<Prefix> prefixes, boolean complete) {
+  public BlobCensus(List<Prefix> prefixes, boolean complete) {
     this.prefixes = List.copyOf(prefixes);
     this.complete = complete;
     this.offsets = new int[prefixes.size() + 1];
@@ -140,11 +140,11 @@ public final class BlobCensus {
     return new Digest(algorithm, hex);
   }
 
-  List<String> prefixKeys() {
+  public List<String> prefixKeys() {
     return prefixes.stream().map(Prefix::key).toList();
   }
 
-  Prefix prefix(String key) {
+  public Prefix prefix(String key) {
     int p = prefixIndex(key);
     return p < 0 ? null : prefixes.get(p);
   }

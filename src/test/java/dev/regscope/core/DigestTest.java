@@ -1,5 +1,7 @@
-package dev.regscope.storage;
+package dev.regscope.core;
 
+import dev.regscope.core.InvalidDigestException;
+import dev.regscope.core.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

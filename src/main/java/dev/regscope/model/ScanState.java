@@ -1,6 +1,6 @@
-package dev.regscope.scan;
+package dev.regscope.model;
 
-import dev.regscope.model.Damage;
+import dev.regscope.core.Damage;
 import dev.regscope.model.Snapshot;
 import java.util.EnumMap;
 import java.util.Map;
