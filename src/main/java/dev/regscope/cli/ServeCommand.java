@@ -90,14 +90,14 @@ public final class ServeCommand implements Callable<Integer> {
       Clock clock = Clock.systemUTC();
       EventReceiver eventReceiver = new EventReceiver(token, new EnvelopeParser(names),
           new EventWriter(database, new StorageManifests(layout, new NioTreeReader()), clock));
-      receiver = new MetricsServer.Events(eventReceiver, new EventExposition(
-          new EventStatistics(database, events.registry), eventReceiver, options.repositoryFilter(),
-          options.seriesFilter(), EVENT_METRICS_MAX_AGE));
+      EventExposition eventMetrics = new EventExposition(new EventStatistics(database, events.registry),
+          eventReceiver, options.repositoryFilter(), options.seriesFilter(), EVENT_METRICS_MAX_AGE);
+      receiver = new MetricsServer.Events(eventReceiver, eventMetrics::current);
       LOG.info("receiving registry events on {} into {}", Endpoints.EVENTS, database);
     }
     SnapshotSource source = scanInterval.isZero()
         ? new OnDemandScans(scanner, publisher) : new PeriodicScans(scanner, scanInterval, publisher);
-    try (MetricsServer started = MetricsServer.start(new InetSocketAddress(bind, port), source, publisher,
+    try (MetricsServer started = MetricsServer.start(new InetSocketAddress(bind, port), source, publisher::exposition,
         receiver)) {
       server = started;
       LOG.info("serving {} on http://{}:{}{} (scan interval {})", layout.root(), bind, started.port(),

@@ -19,7 +19,8 @@ public final class EventReceiver {
   /** The status and the one line to answer with. */
   public record Answer(int status, String message) {}
 
-  private final byte[] expectedAuthorization;
+  private final byte[] expectedToken;
+  private final RateLimitedLog refusals = new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
   private final EnvelopeParser parser;
   private final EventSink writer;
   private final AtomicLong storeErrors = new AtomicLong();
@@ -29,15 +30,43 @@ public final class EventReceiver {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("the events token is empty");
     }
-    this.expectedAuthorization = ("Bearer " + token.strip()).getBytes(StandardCharsets.UTF_8);
+    this.expectedToken = token.strip().getBytes(StandardCharsets.UTF_8);
     this.parser = parser;
     this.writer = writer;
   }
 
-  /** Whether the {@code Authorization} header carries the token (compared in constant time). */
+  /**
+   * Whether the {@code Authorization} header carries the token: {@code Bearer <token>}, the scheme in any case
+   * (RFC 9110), the token compared in constant time.
+   */
   public boolean authorized(String authorization) {
-    return authorization != null
-        && MessageDigest.isEqual(authorization.strip().getBytes(StandardCharsets.UTF_8), expectedAuthorization);
+    if (authorization == null) {
+      return false;
+    }
+    String value = authorization.strip();
+    int space = value.indexOf(' ');
+    if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Bearer")) {
+      return false;
+    }
+    return MessageDigest.isEqual(value.substring(space + 1).strip().getBytes(StandardCharsets.UTF_8), expectedToken);
+  }
+
+  /**
+   * Logs a delivery refused for its token: the first at once, then one line a minute with the count, so a sender
+   * with a wrong token shows in the log without flooding it.
+   */
+  public void refusedUnauthorized(String from, boolean missing) {
+    refusals.log("refused a delivery from " + from + " (401): " + (missing ? "no" : "wrong") + " bearer token");
+  }
+
+  /** Logs a delivery refused for its size (413), rate-limited like the others. */
+  public void refusedTooLarge(String from, String reason) {
+    refusals.log("refused a delivery from " + from + " (413): " + reason);
+  }
+
+  /** Logs a delivery refused because every worker was busy (503; the registry retries). */
+  public void refusedBusy() {
+    refusals.log("refused a delivery (503): every event store worker is busy; the registry will retry");
   }
 
   /** The answer to a delivery whose {@code Authorization} header and body (within the size limit) are given. */

@@ -22,11 +22,21 @@ import org.slf4j.LoggerFactory;
  * replicas sharing a database agree), but at most once per {@code maxAge} unless this process stored events
  * since: a scrape does not cost a query per tag every time. If the store cannot be read, the last numbers stay.
  */
-public final class EventExposition {
+public final class EventExposition implements java.util.function.Supplier<EventExposition.Rendered> {
   private static final Logger LOG = LoggerFactory.getLogger(EventExposition.class);
 
   /** Text and its gzip member: gzip members concatenate, so it follows the scan's gzip body as it is. */
-  public record Rendered(byte[] plain, byte[] gzip) {}
+  public record Rendered(byte[] plain, byte[] gzip) implements ExpositionPart {
+    @Override
+    public long size(boolean gzip) {
+      return gzip ? this.gzip.length : plain.length;
+    }
+
+    @Override
+    public java.io.InputStream open(boolean gzip) {
+      return new java.io.ByteArrayInputStream(gzip ? this.gzip : plain);
+    }
+  }
 
   private final EventStatistics statistics;
   private final EventReceiver receiver;
@@ -47,6 +57,11 @@ public final class EventExposition {
     this.repositories = repositories;
     this.series = series;
     this.maxAgeNanos = maxAge.toNanos();
+  }
+
+  @Override
+  public Rendered get() {
+    return current();
   }
 
   public synchronized Rendered current() {

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
  * Renders each newly published state once, right after its scan, and hands the rendering to every scrape
  * until the next one.
  */
-public final class ExpositionPublisher implements Consumer<ScanState> {
+public final class ExpositionPublisher implements Consumer<ScanState>, java.util.function.Supplier<RenderedExposition> {
   private record Published(ScanState state, RenderedExposition exposition) {}
 
   private final SeriesFilter filter;
@@ -24,6 +24,11 @@ public final class ExpositionPublisher implements Consumer<ScanState> {
     if (state != current.state()) {
       current = new Published(state, RenderedExposition.render(state, filter));
     }
+  }
+
+  @Override
+  public RenderedExposition get() {
+    return exposition();
   }
 
   public RenderedExposition exposition() {

@@ -3,6 +3,7 @@ package dev.regscope.metrics;
 import dev.regscope.model.ScanState;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -18,7 +19,7 @@ import java.util.zip.GZIPOutputStream;
  * memory copy instead of a render. Very large expositions keep only the compressed form (Prometheus always asks
  * for gzip); a client that does not is answered by decompressing on the fly.
  */
-public final class RenderedExposition {
+public final class RenderedExposition implements ExpositionPart {
   /** Above this, the plain text is not kept in memory: at 100k tags it would be 24 MB beside 2 MB of gzip. */
   static final long KEEP_PLAIN_UP_TO = 4L << 20;
 
@@ -55,6 +56,26 @@ public final class RenderedExposition {
 
   public long gzipSize() {
     return gzip.size();
+  }
+
+  @Override
+  public long size(boolean gzip) {
+    return gzip ? gzipSize() : plainSize();
+  }
+
+  @Override
+  public InputStream open(boolean gzip) {
+    if (gzip) {
+      return this.gzip.newInputStream();
+    }
+    if (plain != null) {
+      return plain.newInputStream();
+    }
+    try {
+      return new GZIPInputStream(this.gzip.newInputStream(), 1 << 16);
+    } catch (IOException e) {
+      throw new UncheckedIOException("our own gzip in memory cannot be unreadable", e);
+    }
   }
 
   public void writeGzip(OutputStream out) throws IOException {

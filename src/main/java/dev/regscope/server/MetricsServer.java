@@ -1,161 +1,204 @@
 package dev.regscope.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.regscope.events.EventReceiver;
-import dev.regscope.metrics.EventExposition;
-import dev.regscope.metrics.ExpositionPublisher;
-import dev.regscope.metrics.RenderedExposition;
+import dev.regscope.metrics.ExpositionPart;
 import dev.regscope.scan.SnapshotSource;
-import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.exporter.HTTPServer;
-import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The one HTTP server: {@code /metrics} (the pre-rendered exposition, gzip when asked), {@code /-/healthy}
- * (simpleclient's own, 200 while the process lives), {@code /-/ready} (200 once a scan has completed) and, with an
- * event store, {@code /events} (the registry's webhook).
+ * The one HTTP server: {@code /metrics}, {@code /-/healthy} (200 while the process lives), {@code /-/ready}, and
+ * whatever else is added ({@code /events}, a probe's {@code /status}). It is the registry's neighbour, so every
+ * connection has an idle deadline, headers are parsed without holding a thread, bodies are written
+ * asynchronously, and webhooks have workers of their own: slow or hostile clients cannot starve scrapes.
  */
 public final class MetricsServer implements AutoCloseable {
-  static {
-    // The JDK server writes a response's headers and body in separate segments; with Nagle's algorithm on, the
-    // body waits for the client's delayed ACK (40 ms on Linux), which caps a webhook sender at 25 events a second
-    // per connection. Read once, when the first server in this JVM starts.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
+  /** A connection that neither sends nor takes a byte for this long is closed. */
+  static final long IDLE_TIMEOUT_MILLIS = 15_000;
+  /** A webhook body must arrive within this, however it trickles. */
+  static final long EVENTS_DEADLINE_MILLIS = 10_000;
+  static final int EVENT_WORKERS = 4;
+  static final int EVENT_QUEUE = 64;
 
-  private final HTTPServer server;
+  private final Server server;
+  private final ServerConnector connector;
+  private final List<AutoCloseable> resources;
 
-  private MetricsServer(HTTPServer server) {
+  private MetricsServer(Server server, ServerConnector connector, List<AutoCloseable> resources) {
     this.server = server;
+    this.connector = connector;
+    this.resources = resources;
   }
 
-  /**
-   * Starts serving. {@code source} decides when scans happen (asking it may run one, in scan-on-scrape mode);
-   * {@code publisher} holds the exposition rendered after the last scan.
-   */
-  public static MetricsServer start(InetSocketAddress address, SnapshotSource source, ExpositionPublisher publisher)
-      throws IOException {
-    return start(address, source, publisher, null);
+  /** Starts serving the scan's metrics; {@code source} may run a scan when asked (scan-on-scrape mode). */
+  public static MetricsServer start(InetSocketAddress address, SnapshotSource source,
+      Supplier<? extends ExpositionPart> scanMetrics) throws IOException {
+    return builder(address).scans(source, scanMetrics).start();
   }
 
-  /**
-   * Starts serving, with the registry's webhook on {@code /events} and the event metrics appended to
-   * {@code /metrics} when {@code events} is given.
-   */
-  public static MetricsServer start(InetSocketAddress address, SnapshotSource source, ExpositionPublisher publisher,
-      Events events) throws IOException {
-    HttpServer http = HttpServer.create(address, 64);
-    http.createContext(Endpoints.READY, exchange -> ready(exchange, source));
-    ConcurrentHttpServer server = new ConcurrentHttpServer(http);
-    // Replace simpleclient's render-per-scrape handler with one that copies the rendered bytes.
-    http.removeContext("/");
-    http.removeContext(Endpoints.METRICS);
-    EventExposition eventMetrics = events == null ? null : events.metrics();
-    http.createContext(Endpoints.METRICS, exchange -> metrics(exchange, source, publisher, eventMetrics));
+  /** Starts serving the scan's metrics and the registry's webhook on {@code /events}. */
+  public static MetricsServer start(InetSocketAddress address, SnapshotSource source,
+      Supplier<? extends ExpositionPart> scanMetrics, Events events) throws IOException {
+    Builder builder = builder(address).scans(source, scanMetrics);
     if (events != null) {
-      EventsEndpoint endpoint = new EventsEndpoint(events.receiver());
-      http.createContext(Endpoints.EVENTS, endpoint::handle);
+      builder.events(events.receiver()).metrics(events.metrics());
     }
-    http.createContext("/", MetricsServer::notFound);
-    return new MetricsServer(server);
+    return builder.start();
   }
 
   /** The webhook receiver and the metrics it feeds. */
-  public record Events(EventReceiver receiver, EventExposition metrics) {}
+  public record Events(EventReceiver receiver, Supplier<? extends ExpositionPart> metrics) {}
 
-  private static void metrics(HttpExchange exchange, SnapshotSource source, ExpositionPublisher publisher,
-      EventExposition eventMetrics) throws IOException {
-    try (exchange) {
-      if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
-      source.current(); // in scan-on-scrape mode this runs (or joins) the scan, which renders on completion
-      RenderedExposition exposition = publisher.exposition();
-      boolean gzip = acceptsGzip(exchange);
-      exchange.getResponseHeaders().set("Content-Type", TextFormat.CONTENT_TYPE_004);
-      if (gzip) {
-        exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-      }
-      boolean head = exchange.getRequestMethod().equals("HEAD");
-      EventExposition.Rendered extra = eventMetrics == null ? null : eventMetrics.current();
-      long extraSize = extra == null ? 0 : gzip ? extra.gzip().length : extra.plain().length;
-      exchange.sendResponseHeaders(200, head ? -1
-          : (gzip ? exposition.gzipSize() : exposition.plainSize()) + extraSize);
-      if (!head) {
-        try (OutputStream body = exchange.getResponseBody()) {
-          if (gzip) {
-            exposition.writeGzip(body);
-          } else {
-            exposition.writePlain(body);
-          }
-          if (extra != null) {
-            body.write(gzip ? extra.gzip() : extra.plain()); // a second gzip member: clients read both as one
-          }
-        }
-      }
+  public static Builder builder(InetSocketAddress address) {
+    return new Builder(address);
+  }
+
+  /** What the server answers; each piece is optional, {@code /-/healthy} is always there. */
+  public static final class Builder {
+    private final InetSocketAddress address;
+    private final List<Supplier<? extends ExpositionPart>> metrics = new ArrayList<>();
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final List<Supplier<Boolean>> readiness = new ArrayList<>();
+    private EventReceiver events;
+
+    private Builder(InetSocketAddress address) {
+      this.address = address;
+    }
+
+    /** The scan's exposition on {@code /metrics}; ready once a scan completed. */
+    public Builder scans(SnapshotSource source, Supplier<? extends ExpositionPart> exposition) {
+      metrics.add(() -> {
+        source.current(); // in scan-on-scrape mode this runs (or joins) the scan, which renders on completion
+        return exposition.get();
+      });
+      readiness.add(source::ready);
+      return this;
+    }
+
+    /** A further part of {@code /metrics}, served after those before it. */
+    public Builder metrics(Supplier<? extends ExpositionPart> part) {
+      metrics.add(part);
+      return this;
+    }
+
+    /** A further condition of readiness; {@code /-/ready} is 200 when all hold. */
+    public Builder ready(Supplier<Boolean> condition) {
+      readiness.add(condition);
+      return this;
+    }
+
+    public Builder events(EventReceiver receiver) {
+      events = receiver;
+      return this;
+    }
+
+    public Builder endpoint(String path, Endpoint endpoint) {
+      endpoints.put(path, endpoint);
+      return this;
+    }
+
+    public MetricsServer start() throws IOException {
+      return MetricsServer.start(this);
     }
   }
 
-  private static boolean acceptsGzip(HttpExchange exchange) {
-    for (String value : exchange.getRequestHeaders().getOrDefault("Accept-Encoding", java.util.List.of())) {
-      for (String coding : value.split(",")) {
-        if (coding.trim().toLowerCase(java.util.Locale.ROOT).startsWith("gzip")) {
-          return true;
-        }
+  private static MetricsServer start(Builder builder) throws IOException {
+    QueuedThreadPool threads = new QueuedThreadPool(32, 4, 60_000);
+    threads.setName("regscope-http");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    HttpConfiguration config = new HttpConfiguration();
+    config.setSendServerVersion(false);
+    config.setSendDateHeader(false);
+    config.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+    connector.setHost(builder.address.getHostString());
+    connector.setPort(builder.address.getPort());
+    connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+    connector.setAcceptQueueSize(128);
+    server.addConnector(connector);
+
+    List<AutoCloseable> resources = new ArrayList<>();
+    Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    endpoints.put(Endpoints.HEALTHY, new TextEndpoint(() -> new TextEndpoint.Answer(200, "healthy")));
+    List<Supplier<Boolean>> readiness = List.copyOf(builder.readiness);
+    endpoints.put(Endpoints.READY, new TextEndpoint(() -> readiness.stream().allMatch(Supplier::get)
+        ? new TextEndpoint.Answer(200, "ready") : new TextEndpoint.Answer(503, "not ready: no complete scan yet")));
+    if (!builder.metrics.isEmpty()) {
+      endpoints.put(Endpoints.METRICS, new MetricsEndpoint(builder.metrics));
+    }
+    if (builder.events != null) {
+      ThreadPoolExecutor workers = new ThreadPoolExecutor(EVENT_WORKERS, EVENT_WORKERS, 60, TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(EVENT_QUEUE), daemonThreads("regscope-events"));
+      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("regscope-deadlines"));
+      resources.add(workers::shutdownNow);
+      resources.add(timer::shutdownNow);
+      endpoints.put(Endpoints.EVENTS, new EventsEndpoint(builder.events, workers, timer, EVENTS_DEADLINE_MILLIS));
+    }
+    endpoints.putAll(builder.endpoints);
+    server.setHandler(new Router(endpoints));
+    try {
+      server.start();
+    } catch (IOException e) {
+      stopQuietly(server);
+      if (e.getCause() instanceof BindException || e instanceof BindException) {
+        throw new BindException("cannot listen on " + builder.address.getHostString() + ":"
+            + builder.address.getPort() + ": " + e.getMessage());
       }
+      throw e;
+    } catch (Exception e) {
+      stopQuietly(server);
+      throw new IOException("cannot start the HTTP server on " + builder.address + ": " + e.getMessage(), e);
     }
-    return false;
+    return new MetricsServer(server, connector, resources);
   }
 
-  private static void notFound(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      byte[] body = ("not found; metrics are at " + Endpoints.METRICS + "\n").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(404, body.length);
-      exchange.getResponseBody().write(body);
-    }
+  private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
-  private static void ready(HttpExchange exchange, SnapshotSource source) throws IOException {
-    try (exchange) {
-      boolean ready = source.ready();
-      byte[] body = (ready ? "ready\n" : "not ready: no complete scan yet\n").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-      exchange.sendResponseHeaders(ready ? 200 : 503, body.length);
-      exchange.getResponseBody().write(body);
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception ignored) {
+      // already failing to start; the first error is the one to report
     }
   }
 
   public int port() {
-    return server.getPort();
+    return connector.getLocalPort();
   }
 
   @Override
   public void close() {
-    server.close();
-  }
-
-  /**
-   * simpleclient's server (it provides {@code /-/healthy} and the lifecycle), with its request pool widened:
-   * simpleclient sizes it to one core thread over an unbounded queue, so concurrent scrapes would be answered
-   * one after another and, with scan-on-scrape, could not share a walk.
-   */
-  private static final class ConcurrentHttpServer extends HTTPServer {
-    private static final int THREADS = 4;
-
-    ConcurrentHttpServer(HttpServer http) throws IOException {
-      super(http, new CollectorRegistry(), true);
-      if (executorService instanceof ThreadPoolExecutor pool) {
-        pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), THREADS));
-        pool.setCorePoolSize(THREADS);
+    stopQuietly(server);
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception ignored) {
+        // shutting down
       }
     }
   }
