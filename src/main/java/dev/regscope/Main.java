@@ -5,7 +5,7 @@ import dev.regscope.cli.QueryCommand;
 import dev.regscope.cli.ReportCommand;
 import dev.regscope.cli.SampleCommand;
 import dev.regscope.cli.ServeCommand;
-import dev.regscope.cli.StorageArgument;
+import dev.regscope.cli.SourceArgument;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +27,7 @@ public final class Main implements Runnable {
     cli.setErr(err);
     cli.setParameterExceptionHandler((e, args1) -> {
       // A path that is not a registry is one line, not a usage screen: it is what a misconfigured sidecar logs.
-      if (e instanceof StorageArgument.BadStoragePath) {
+      if (e instanceof SourceArgument.BadSource) {
         err.println("regscope: " + e.getMessage());
       } else {
         err.println("regscope: " + e.getMessage());

@@ -103,7 +103,7 @@ public final class QueryCommand implements Callable<Integer> {
     try {
       layout = StorageLayout.locate(storage);
     } catch (InvalidStorageRootException e) {
-      throw new StorageArgument.BadStoragePath(spec.commandLine(), e.getMessage());
+      throw new SourceArgument.BadSource(spec.commandLine(), e.getMessage());
     }
     Snapshot snapshot = new Scanner(layout, new NioTreeReader(), Clock.systemUTC(), problem -> {}, 16,
         RepositoryFilter.ALL).scan();

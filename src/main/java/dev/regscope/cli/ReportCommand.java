@@ -4,8 +4,7 @@ import dev.regscope.model.Snapshot;
 import dev.regscope.report.HygieneReport;
 import dev.regscope.report.HygieneReportJson;
 import dev.regscope.report.HygieneReportText;
-import dev.regscope.scan.Scanner;
-import dev.regscope.storage.StorageLayout;
+import dev.regscope.scan.ScanSource;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -27,7 +26,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin StorageArgument storage;
+  @Mixin SourceArgument source;
 
   @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
   Format format;
@@ -37,8 +36,8 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(spec);
-    StorageLayout layout = storage.locate(spec);
-    Scanner scanner = options.scanner(layout, Clock.systemUTC());
+    SourceArgument.Source parsed = source.parse(spec);
+    ScanSource scanner = options.scanner(spec, parsed, Clock.systemUTC());
     Snapshot snapshot = withProgress(scanner, spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     HygieneReport report = HygieneReport.of(snapshot);
@@ -53,7 +52,7 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   /** Shows how far a long scan got, on stderr, only when a person is watching a terminal. */
-  private static Snapshot withProgress(Scanner scanner, PrintWriter err) throws Exception {
+  private static Snapshot withProgress(ScanSource scanner, PrintWriter err) throws Exception {
     if (System.console() == null) {
       return scanner.scan();
     }

@@ -5,7 +5,6 @@ import dev.regscope.model.Snapshot;
 import dev.regscope.report.ScanJson;
 import dev.regscope.report.ScanTable;
 import dev.regscope.model.ScanState;
-import dev.regscope.storage.StorageLayout;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -23,7 +22,7 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin StorageArgument storage;
+  @Mixin SourceArgument source;
 
   @Option(names = "--format", defaultValue = "table", description = "table, json or prometheus (default: ${DEFAULT-VALUE})")
   Format format;
@@ -33,8 +32,7 @@ public final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(spec);
-    StorageLayout layout = storage.locate(spec);
-    Snapshot snapshot = options.scanner(layout, Clock.systemUTC()).scan();
+    Snapshot snapshot = options.scanner(spec, source.parse(spec), Clock.systemUTC()).scan();
     PrintWriter out = spec.commandLine().getOut();
     switch (format) {
       case table -> ScanTable.write(snapshot, out);

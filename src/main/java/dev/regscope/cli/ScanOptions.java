@@ -2,6 +2,7 @@ package dev.regscope.cli;
 
 import dev.regscope.metrics.SeriesFilter;
 import dev.regscope.scan.RepositoryFilter;
+import dev.regscope.scan.ScanSource;
 import dev.regscope.scan.Scanner;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
@@ -47,7 +48,15 @@ final class ScanOptions {
     }
   }
 
-  Scanner scanner(StorageLayout layout, Clock clock) {
+  /** The scan of {@code source}; a usage error where this version cannot read such a source. */
+  ScanSource scanner(CommandSpec spec, SourceArgument.Source source, Clock clock) {
+    if (!(source instanceof SourceArgument.Folder folder)) {
+      throw new ParameterException(spec.commandLine(), "reading " + source + " is not supported yet");
+    }
+    return scanner(folder.layout(), clock);
+  }
+
+  ScanSource scanner(StorageLayout layout, Clock clock) {
     return new Scanner(layout, new NioTreeReader(), clock, problem -> LOG.warn("{}", problem), threads,
         repositoryFilter());
   }

@@ -13,12 +13,11 @@ import dev.regscope.storage.NioTreeReader;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import dev.regscope.scan.PeriodicScans;
-import dev.regscope.scan.Scanner;
+import dev.regscope.scan.ScanSource;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.server.Endpoints;
 import dev.regscope.server.MetricsServer;
 import dev.regscope.metrics.ExpositionPublisher;
-import dev.regscope.storage.StorageLayout;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +42,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin StorageArgument storage;
+  @Mixin SourceArgument source;
 
   @Option(names = "--port", defaultValue = "" + Endpoints.DEFAULT_PORT, description = "Port (default: ${DEFAULT-VALUE})")
   int port;
@@ -75,8 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(spec);
-    StorageLayout layout = storage.locate(spec);
-    Scanner scanner = options.scanner(layout, Clock.systemUTC());
+    SourceArgument.Source parsed = source.parse(spec);
+    ScanSource scanner = options.scanner(spec, parsed, Clock.systemUTC());
     ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
     EventDatabase database = null;
     MetricsServer.Events receiver = null;
@@ -84,27 +83,30 @@ public final class ServeCommand implements Callable<Integer> {
       if (tokenFile == null) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--events-db needs --events-token-file");
       }
+      if (!(parsed instanceof SourceArgument.Folder folder)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--events-db needs a storage folder as SOURCE");
+      }
       String token = EventOptions.readSecret(spec, tokenFile, "--events-token-file");
       RegistryNames names = EventOptions.aliases(spec, aliasesFile);
       database = events.open(spec);
       Clock clock = Clock.systemUTC();
       EventReceiver eventReceiver = new EventReceiver(token, new EnvelopeParser(names),
-          new EventWriter(database, new StorageManifests(layout, new NioTreeReader()), clock));
+          new EventWriter(database, new StorageManifests(folder.layout(), new NioTreeReader()), clock));
       EventExposition eventMetrics = new EventExposition(new EventStatistics(database, events.registry),
           eventReceiver, options.repositoryFilter(), options.seriesFilter(), EVENT_METRICS_MAX_AGE);
       receiver = new MetricsServer.Events(eventReceiver, eventMetrics::current);
       LOG.info("receiving registry events on {} into {}", Endpoints.EVENTS, database);
     }
-    SnapshotSource source = scanInterval.isZero()
+    SnapshotSource snapshots = scanInterval.isZero()
         ? new OnDemandScans(scanner, publisher) : new PeriodicScans(scanner, scanInterval, publisher);
-    try (MetricsServer started = MetricsServer.start(new InetSocketAddress(bind, port), source, publisher::exposition,
+    try (MetricsServer started = MetricsServer.start(new InetSocketAddress(bind, port), snapshots, publisher::exposition,
         receiver)) {
       server = started;
-      LOG.info("serving {} on http://{}:{}{} (scan interval {})", layout.root(), bind, started.port(),
+      LOG.info("serving {} on http://{}:{}{} (scan interval {})", source.value, bind, started.port(),
           Endpoints.METRICS, scanInterval.isZero() ? "on scrape" : scanInterval.toString());
       stop.await();
     } finally {
-      if (source instanceof PeriodicScans periodic) {
+      if (snapshots instanceof PeriodicScans periodic) {
         periodic.close();
       }
       if (database != null) {

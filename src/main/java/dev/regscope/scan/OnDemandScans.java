@@ -13,11 +13,11 @@ public final class OnDemandScans implements SnapshotSource {
   private CompletableFuture<ScanState> inFlight;
   private int joined;
 
-  public OnDemandScans(Scanner scanner) {
+  public OnDemandScans(ScanSource scanner) {
     this(scanner, state -> {});
   }
 
-  public OnDemandScans(Scanner scanner, Consumer<ScanState> onPublish) {
+  public OnDemandScans(ScanSource scanner, Consumer<ScanState> onPublish) {
     this.runner = new ScanRunner(scanner, onPublish);
   }
 

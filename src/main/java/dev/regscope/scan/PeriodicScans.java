@@ -16,11 +16,11 @@ public final class PeriodicScans implements SnapshotSource, AutoCloseable {
     return thread;
   });
 
-  public PeriodicScans(Scanner scanner, Duration interval) {
+  public PeriodicScans(ScanSource scanner, Duration interval) {
     this(scanner, interval, state -> {});
   }
 
-  public PeriodicScans(Scanner scanner, Duration interval, Consumer<ScanState> onPublish) {
+  public PeriodicScans(ScanSource scanner, Duration interval, Consumer<ScanState> onPublish) {
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException("interval must be positive: " + interval);
     }

@@ -11,12 +11,12 @@ import org.slf4j.LoggerFactory;
 final class ScanRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ScanRunner.class);
 
-  private final Scanner scanner;
+  private final ScanSource scanner;
   private final Consumer<ScanState> onPublish;
   private final AtomicReference<ScanState> state = new AtomicReference<>(ScanState.EMPTY);
 
   /** @param onPublish called in the scan thread with each new state, e.g. to render it for scrapes */
-  ScanRunner(Scanner scanner, Consumer<ScanState> onPublish) {
+  ScanRunner(ScanSource scanner, Consumer<ScanState> onPublish) {
     this.scanner = scanner;
     this.onPublish = onPublish;
   }

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * a rescan parses only manifests it has not seen before. One scan at a time; each scan reads folders in
  * parallel on its own pool.
  */
-public final class Scanner {
+public final class Scanner implements ScanSource {
   private final StorageLayout layout;
   private final TreeReader reader;
   private final Clock clock;
@@ -98,6 +98,7 @@ public final class Scanner {
   }
 
   /** Repository folders the running (or last) scan has read so far; for progress displays. */
+  @Override
   public int repositoriesScanned() {
     return progress.get();
   }
@@ -106,6 +107,7 @@ public final class Scanner {
    * Scans the whole tree. Damage becomes problems inside the snapshot; only a tree whose repositories folder
    * cannot be listed at all fails the scan, so the previous snapshot stays in place instead of an empty one.
    */
+  @Override
   public Snapshot scan() throws IOException {
     long start = System.nanoTime();
     ScanProblems problems = new ScanProblems(reportedProblems, log);
