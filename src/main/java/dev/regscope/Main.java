@@ -1,49 +1,68 @@
 package dev.regscope;
 
-import dev.regscope.cli.ScanCommand;
 import dev.regscope.cli.QueryCommand;
 import dev.regscope.cli.ReportCommand;
 import dev.regscope.cli.SampleCommand;
+import dev.regscope.cli.ScanCommand;
 import dev.regscope.cli.ServeCommand;
 import dev.regscope.cli.SourceArgument;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code regscope serve|scan}. Wiring only; each command lives in {@code dev.regscope.cli}. */
-@Command(name = "regscope", mixinStandardHelpOptions = true, version = "regscope 0.1.0",
-    description = "Shows what is inside a Docker Distribution registry's storage and whether it is healthy.",
-    subcommands = {ServeCommand.class, ScanCommand.class, ReportCommand.class, QueryCommand.class,
-        SampleCommand.class})
+/**
+ * The command line: {@code regscope serve|scan}. Wiring only; each command lives in {@code
+ * dev.regscope.cli}.
+ */
+@Command(
+    name = "regscope",
+    mixinStandardHelpOptions = true,
+    version = "regscope 0.1.0",
+    description =
+        "Shows what is inside a Docker Distribution registry's storage and whether it is healthy.",
+    subcommands = {
+      ServeCommand.class,
+      ScanCommand.class,
+      ReportCommand.class,
+      QueryCommand.class,
+      SampleCommand.class
+    })
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs a command and returns its exit code: 0 done, 1 failed, 2 bad usage or a path that is not a registry. */
+  /**
+   * Runs a command and returns its exit code: 0 done, 1 failed, 2 bad usage or a path that is not a
+   * registry.
+   */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler((e, args1) -> {
-      // A path that is not a registry is one line, not a usage screen: it is what a misconfigured sidecar logs.
-      if (e instanceof SourceArgument.BadSource) {
-        err.println("regscope: " + e.getMessage());
-      } else {
-        err.println("regscope: " + e.getMessage());
-        e.getCommandLine().usage(err);
-      }
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      err.println("regscope: " + e.getMessage());
-      return 1;
-    });
+    cli.setParameterExceptionHandler(
+        (e, args1) -> {
+          // A path that is not a registry is one line, not a usage screen: it is what a
+          // misconfigured sidecar logs.
+          if (e instanceof SourceArgument.BadSource) {
+            err.println("regscope: " + e.getMessage());
+          } else {
+            err.println("regscope: " + e.getMessage());
+            e.getCommandLine().usage(err);
+          }
+          return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          err.println("regscope: " + e.getMessage());
+          return 1;
+        });
     return cli.execute(args);
   }
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "missing command: serve, scan, report or query");
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "missing command: serve, scan, report or query");
   }
 }

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line: exit codes, the one-line refusal of a wrong path, and the three scan formats. */
+/**
+ * The command line: exit codes, the one-line refusal of a wrong path, and the three scan formats.
+ */
 class MainTest {
   @TempDir Path dir;
   private Path storageRoot;
@@ -31,8 +33,13 @@ class MainTest {
     storageRoot = dir.resolve("registry");
     RegistryTree tree = RegistryTree.at(storageRoot.resolve("docker/registry/v2"));
     tree.repo("small").tag("v1", image(tree.layer(1000)));
-    tree.repo("big/app").tag("v1", image(tree.layer(3 * 1024 * 1024), tree.layer(1024)))
-        .tag("multi", ociIndex(child("linux/amd64", ociImage(tree.layer(10))), child("linux/arm64", ociImage(tree.layer(20)))));
+    tree.repo("big/app")
+        .tag("v1", image(tree.layer(3 * 1024 * 1024), tree.layer(1024)))
+        .tag(
+            "multi",
+            ociIndex(
+                child("linux/amd64", ociImage(tree.layer(10))),
+                child("linux/arm64", ociImage(tree.layer(20)))));
     tree.repo("big/app").tagLink("broken", "sha256:" + "0".repeat(64));
   }
 
@@ -46,19 +53,29 @@ class MainTest {
     Files.writeString(other.resolve("cat.jpg"), "meow");
 
     assertThat(run("scan", other.toString())).isEqualTo(2);
-    assertThat(err.toString().strip().lines()).hasSize(1).first().asString()
-        .contains(other.toString()).contains("not a registry storage folder");
+    assertThat(err.toString().strip().lines())
+        .hasSize(1)
+        .first()
+        .asString()
+        .contains(other.toString())
+        .contains("not a registry storage folder");
 
     assertThat(run("serve", "--port", "0", dir.resolve("missing").toString())).isEqualTo(2);
-    assertThat(err.toString()).contains(dir.resolve("missing").toString()).contains("not a directory");
+    assertThat(err.toString())
+        .contains(dir.resolve("missing").toString())
+        .contains("not a directory");
   }
 
   @Test
   void everyAcceptedFormOfThePathGivesTheSameScan() {
     for (Path path : new Path[] {storageRoot, storageRoot.resolve("docker/registry/v2")}) {
       StringWriter text = new StringWriter();
-      assertThat(Main.run(new String[] {"scan", "--format", "prometheus", path.toString()}, new PrintWriter(text),
-          new PrintWriter(err))).isEqualTo(0);
+      assertThat(
+              Main.run(
+                  new String[] {"scan", "--format", "prometheus", path.toString()},
+                  new PrintWriter(text),
+                  new PrintWriter(err)))
+          .isEqualTo(0);
       assertThat(PromText.parse(text.toString()))
           .containsEntry(series("repository_tags_total", "repository", "big/app"), 3.0);
     }
@@ -97,31 +114,65 @@ class MainTest {
     assertThat(run("scan", "--format", "prometheus", storageRoot.toString())).isEqualTo(0);
 
     assertThat(PromText.parse(out.toString()))
-        .containsEntry(series("repository_tag_size_bytes", "repository", "big/app", "tag", "v1"), 3.0 * 1024 * 1024 + 1024)
-        .containsEntry(series("repository_tag_platform_size_bytes", "repository", "big/app", "tag", "multi",
-            "platform", "linux/arm64"), 20.0)
-        .containsEntry(series("regscope_broken_tags", "repository", "big/app", "reason", "missing_blob"), 1.0);
+        .containsEntry(
+            series("repository_tag_size_bytes", "repository", "big/app", "tag", "v1"),
+            3.0 * 1024 * 1024 + 1024)
+        .containsEntry(
+            series(
+                "repository_tag_platform_size_bytes",
+                "repository",
+                "big/app",
+                "tag",
+                "multi",
+                "platform",
+                "linux/arm64"),
+            20.0)
+        .containsEntry(
+            series("regscope_broken_tags", "repository", "big/app", "reason", "missing_blob"), 1.0);
   }
 
   @Test
   void reportReadsAsOneScreenAndAsJson() throws Exception {
     assertThat(run("report", storageRoot.toString())).isEqualTo(0);
-    assertThat(out.toString()).contains("2 repositories, 4 tags (1 broken)").contains("big/app:broken  missing_blob");
+    assertThat(out.toString())
+        .contains("2 repositories, 4 tags (1 broken)")
+        .contains("big/app:broken  missing_blob");
 
     StringWriter json = new StringWriter();
-    assertThat(Main.run(new String[] {"report", "--format", "json", storageRoot.toString()}, new PrintWriter(json),
-        new PrintWriter(err))).isEqualTo(0);
-    assertThat(new ObjectMapper().readTree(json.toString()).get("brokenTags").get(0).get("tag").asText())
+    assertThat(
+            Main.run(
+                new String[] {"report", "--format", "json", storageRoot.toString()},
+                new PrintWriter(json),
+                new PrintWriter(err)))
+        .isEqualTo(0);
+    assertThat(
+            new ObjectMapper()
+                .readTree(json.toString())
+                .get("brokenTags")
+                .get(0)
+                .get("tag")
+                .asText())
         .isEqualTo("broken");
   }
 
   @Test
   void cardinalityOptionsShapeTheSeries() {
-    assertThat(run("scan", "--format", "prometheus", "--tag-metrics", "none", "--exclude-repository", "small",
-        storageRoot.toString())).isEqualTo(0);
+    assertThat(
+            run(
+                "scan",
+                "--format",
+                "prometheus",
+                "--tag-metrics",
+                "none",
+                "--exclude-repository",
+                "small",
+                storageRoot.toString()))
+        .isEqualTo(0);
 
     var m = PromText.parse(out.toString());
-    assertThat(m.keySet()).noneMatch(k -> k.contains("tag=\"")).noneMatch(k -> k.contains("repository=\"small\""));
+    assertThat(m.keySet())
+        .noneMatch(k -> k.contains("tag=\""))
+        .noneMatch(k -> k.contains("repository=\"small\""));
     assertThat(m).containsEntry(series("repository_tags_total", "repository", "big/app"), 3.0);
   }
 

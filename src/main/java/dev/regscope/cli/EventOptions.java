@@ -12,18 +12,26 @@ import picocli.CommandLine.Option;
 
 /** Where the event store is and how to reach it (a picocli mixin for serve and query). */
 final class EventOptions {
-  @Option(names = "--events-db", paramLabel = "DB",
-      description = "Event store: a SQLite file path (created if missing), or a jdbc:postgresql:// URL. "
-          + "With serve, turns the /events webhook receiver on.")
+  @Option(
+      names = "--events-db",
+      paramLabel = "DB",
+      description =
+          "Event store: a SQLite file path (created if missing), or a jdbc:postgresql:// URL. "
+              + "With serve, turns the /events webhook receiver on.")
   String db;
 
-  @Option(names = "--events-db-password-file", paramLabel = "FILE",
+  @Option(
+      names = "--events-db-password-file",
+      paramLabel = "FILE",
       description = "PostgreSQL password, if not in the URL")
   Path passwordFile;
 
-  @Option(names = "--registry-name", paramLabel = "NAME",
-      description = "Only this registry's events (its canonical name, the request host or an alias's target); "
-          + "default: all registries in the store")
+  @Option(
+      names = "--registry-name",
+      paramLabel = "NAME",
+      description =
+          "Only this registry's events (its canonical name, the request host or an alias's target); "
+              + "default: all registries in the store")
   String registry;
 
   boolean enabled() {
@@ -31,21 +39,26 @@ final class EventOptions {
   }
 
   EventDatabase open(CommandSpec spec) throws SQLException {
-    String password = passwordFile == null ? null : readSecret(spec, passwordFile, "--events-db-password-file");
+    String password =
+        passwordFile == null ? null : readSecret(spec, passwordFile, "--events-db-password-file");
     return EventDatabase.open(db, password);
   }
 
-  /** A secret file's content without surrounding whitespace; a missing or empty file is a usage error. */
+  /**
+   * A secret file's content without surrounding whitespace; a missing or empty file is a usage
+   * error.
+   */
   static String readSecret(CommandSpec spec, Path file, String option) {
     try {
       String secret = Files.readString(file).strip();
       if (secret.isEmpty()) {
-        throw new CommandLine.ParameterException(spec.commandLine(), option + " " + file + " is empty");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), option + " " + file + " is empty");
       }
       return secret;
     } catch (IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), option + " " + file + " cannot be read: "
-          + e.getMessage());
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), option + " " + file + " cannot be read: " + e.getMessage());
     }
   }
 
@@ -56,7 +69,8 @@ final class EventOptions {
     try {
       return RegistryNames.read(file);
     } catch (IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--registry-aliases " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--registry-aliases " + e.getMessage());
     }
   }
 }

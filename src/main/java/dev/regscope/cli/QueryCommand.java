@@ -28,35 +28,56 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code regscope query NAME}: what the event store knows, joined with a scan for sizes. */
-@Command(name = "query", mixinStandardHelpOptions = true,
-    description = "Ask the event store: images, stale, old, most-tagged, orphan-blobs, missing-blobs, deleted.")
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    description =
+        "Ask the event store: images, stale, old, most-tagged, orphan-blobs, missing-blobs, deleted.")
 public final class QueryCommand implements Callable<Integer> {
-  enum Format { table, json }
+  enum Format {
+    table,
+    json
+  }
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "NAME", description = "images | stale | old | most-tagged | orphan-blobs | missing-blobs "
-      + "| deleted")
+  @Parameters(
+      paramLabel = "NAME",
+      description =
+          "images | stale | old | most-tagged | orphan-blobs | missing-blobs " + "| deleted")
   String name;
 
   @Mixin EventOptions events;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE})")
   Format format;
 
-  @Option(names = "--older-than", converter = DurationConverter.class, paramLabel = "DURATION",
-      description = "old: pushed before this long ago; orphan-blobs: pushed before (skips pushes in progress)")
+  @Option(
+      names = "--older-than",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "old: pushed before this long ago; orphan-blobs: pushed before (skips pushes in progress)")
   Duration olderThan;
 
-  @Option(names = "--not-pulled-for", converter = DurationConverter.class, paramLabel = "DURATION",
+  @Option(
+      names = "--not-pulled-for",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
       description = "stale: neither pulled nor pushed for this long")
   Duration notPulledFor;
 
   @Option(names = "--limit", defaultValue = "0", description = "At most this many rows; 0 for all")
   int limit;
 
-  @Option(names = "--storage", paramLabel = "PATH",
-      description = "Registry storage to scan for tag sizes (images and stale list them, stale sorts by them)")
+  @Option(
+      names = "--storage",
+      paramLabel = "PATH",
+      description =
+          "Registry storage to scan for tag sizes (images and stale list them, stale sorts by them)")
   Path storage;
 
   @Override
@@ -71,19 +92,26 @@ public final class QueryCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     if (query == EventQueries.Name.STALE && notPulledFor == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "stale needs --not-pulled-for, e.g. 180d");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "stale needs --not-pulled-for, e.g. 180d");
     }
     if (query == EventQueries.Name.OLD && olderThan == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "old needs --older-than, e.g. 90d");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "old needs --older-than, e.g. 90d");
     }
     if (limit < 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more: " + limit);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--limit must be 0 or more: " + limit);
     }
     EventQueries.TagSizes sizes = sizes(query);
     QueryResult result;
     try (EventDatabase database = events.open(spec)) {
-      result = new EventQueries(database, Clock.systemUTC()).run(query,
-          new EventQueries.Options(olderThan, notPulledFor, limit, events.registry), sizes);
+      result =
+          new EventQueries(database, Clock.systemUTC())
+              .run(
+                  query,
+                  new EventQueries.Options(olderThan, notPulledFor, limit, events.registry),
+                  sizes);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (format == Format.json) {
@@ -96,7 +124,8 @@ public final class QueryCommand implements Callable<Integer> {
   }
 
   private EventQueries.TagSizes sizes(EventQueries.Name query) throws Exception {
-    if (storage == null || (query != EventQueries.Name.IMAGES && query != EventQueries.Name.STALE)) {
+    if (storage == null
+        || (query != EventQueries.Name.IMAGES && query != EventQueries.Name.STALE)) {
       return EventQueries.TagSizes.NONE;
     }
     StorageLayout layout;
@@ -105,8 +134,15 @@ public final class QueryCommand implements Callable<Integer> {
     } catch (InvalidStorageRootException e) {
       throw new SourceArgument.BadSource(spec.commandLine(), e.getMessage());
     }
-    Snapshot snapshot = new Scanner(layout, new NioTreeReader(), Clock.systemUTC(), problem -> {}, 16,
-        RepositoryFilter.ALL).scan();
+    Snapshot snapshot =
+        new Scanner(
+                layout,
+                new NioTreeReader(),
+                Clock.systemUTC(),
+                problem -> {},
+                16,
+                RepositoryFilter.ALL)
+            .scan();
     Map<String, Long> bytes = new HashMap<>();
     for (RepositoryStats repository : snapshot.repositories()) {
       for (TagStats tag : repository.tags()) {

@@ -18,17 +18,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code regscope report PATH}: one screen an operator can act on. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Scan a registry storage folder and report what to clean up: largest repositories, reclaimable "
-        + "space, broken tags, untagged manifests, stale uploads.")
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description =
+        "Scan a registry storage folder and report what to clean up: largest repositories, reclaimable "
+            + "space, broken tags, untagged manifests, stale uploads.")
 public final class ReportCommand implements Callable<Integer> {
-  enum Format { table, json }
+  enum Format {
+    table,
+    json
+  }
 
   @Spec CommandSpec spec;
 
   @Mixin SourceArgument source;
 
-  @Option(names = "--format", defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE})")
   Format format;
 
   @Mixin ScanOptions options;
@@ -56,15 +65,21 @@ public final class ReportCommand implements Callable<Integer> {
     if (System.console() == null) {
       return scanner.scan();
     }
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "regscope-progress");
-      thread.setDaemon(true);
-      return thread;
-    });
-    ticker.scheduleAtFixedRate(() -> {
-      err.printf("\rscanning: %d repositories read", scanner.repositoriesScanned());
-      err.flush();
-    }, 500, 250, TimeUnit.MILLISECONDS);
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "regscope-progress");
+              thread.setDaemon(true);
+              return thread;
+            });
+    ticker.scheduleAtFixedRate(
+        () -> {
+          err.printf("\rscanning: %d repositories read", scanner.repositoriesScanned());
+          err.flush();
+        },
+        500,
+        250,
+        TimeUnit.MILLISECONDS);
     try {
       return scanner.scan();
     } finally {

@@ -1,10 +1,10 @@
 package dev.regscope.cli;
 
 import dev.regscope.metrics.Exposition;
+import dev.regscope.model.ScanState;
 import dev.regscope.model.Snapshot;
 import dev.regscope.report.ScanJson;
 import dev.regscope.report.ScanTable;
-import dev.regscope.model.ScanState;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -15,16 +15,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code regscope scan PATH}: scan once and print a table, JSON, or the exact /metrics text. */
-@Command(name = "scan", mixinStandardHelpOptions = true,
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
     description = "Scan a registry storage folder once and print what it holds.")
 public final class ScanCommand implements Callable<Integer> {
-  enum Format { table, json, prometheus }
+  enum Format {
+    table,
+    json,
+    prometheus
+  }
 
   @Spec CommandSpec spec;
 
   @Mixin SourceArgument source;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, json or prometheus (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "table, json or prometheus (default: ${DEFAULT-VALUE})")
   Format format;
 
   @Mixin ScanOptions options;
@@ -40,7 +49,8 @@ public final class ScanCommand implements Callable<Integer> {
         ScanJson.write(snapshot, out);
         out.println();
       }
-      case prometheus -> Exposition.write(ScanState.EMPTY.after(snapshot), options.seriesFilter(), out);
+      case prometheus ->
+          Exposition.write(ScanState.EMPTY.after(snapshot), options.seriesFilter(), out);
     }
     out.flush();
     return 0;

@@ -19,53 +19,85 @@ import picocli.CommandLine.ParameterException;
 final class ScanOptions {
   private static final Logger LOG = LoggerFactory.getLogger("dev.regscope.scan");
 
-  enum TagMetrics { all, none }
+  enum TagMetrics {
+    all,
+    none
+  }
 
-  @Option(names = "--scan-threads", defaultValue = "16",
-      description = "Folders read in parallel; network storage gains from more threads than cores (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--scan-threads",
+      defaultValue = "16",
+      description =
+          "Folders read in parallel; network storage gains from more threads than cores (default: ${DEFAULT-VALUE})")
   int threads;
 
-  @Option(names = "--tag-metrics", defaultValue = "all",
-      description = "Export tag-level series: all or none (default: ${DEFAULT-VALUE}); repository series stay exact")
+  @Option(
+      names = "--tag-metrics",
+      defaultValue = "all",
+      description =
+          "Export tag-level series: all or none (default: ${DEFAULT-VALUE}); repository series stay exact")
   TagMetrics tagMetrics;
 
-  @Option(names = "--include-repository", paramLabel = "REGEX", description = "Scan only repositories whose whole name matches")
+  @Option(
+      names = "--include-repository",
+      paramLabel = "REGEX",
+      description = "Scan only repositories whose whole name matches")
   Pattern includeRepository;
 
-  @Option(names = "--exclude-repository", paramLabel = "REGEX", description = "Skip repositories whose whole name matches")
+  @Option(
+      names = "--exclude-repository",
+      paramLabel = "REGEX",
+      description = "Skip repositories whose whole name matches")
   Pattern excludeRepository;
 
-  @Option(names = "--include-tag", paramLabel = "REGEX", description = "Export tag-level series only for tags whose whole name matches")
+  @Option(
+      names = "--include-tag",
+      paramLabel = "REGEX",
+      description = "Export tag-level series only for tags whose whole name matches")
   Pattern includeTag;
 
-  @Option(names = "--exclude-tag", paramLabel = "REGEX", description = "Export no tag-level series for tags whose whole name matches")
+  @Option(
+      names = "--exclude-tag",
+      paramLabel = "REGEX",
+      description = "Export no tag-level series for tags whose whole name matches")
   Pattern excludeTag;
 
   /** Checks what picocli's types cannot; a bad value is a usage error (exit code 2). */
   void validate(CommandSpec spec) {
     if (threads < 1) {
-      throw new ParameterException(spec.commandLine(), "--scan-threads must be at least 1, not " + threads);
+      throw new ParameterException(
+          spec.commandLine(), "--scan-threads must be at least 1, not " + threads);
     }
   }
 
   /** The scan of {@code source}; a usage error where this version cannot read such a source. */
   ScanSource scanner(CommandSpec spec, SourceArgument.Source source, Clock clock) {
     if (!(source instanceof SourceArgument.Folder folder)) {
-      throw new ParameterException(spec.commandLine(), "reading " + source + " is not supported yet");
+      throw new ParameterException(
+          spec.commandLine(), "reading " + source + " is not supported yet");
     }
     return scanner(folder.layout(), clock);
   }
 
   ScanSource scanner(StorageLayout layout, Clock clock) {
-    return new Scanner(layout, new NioTreeReader(), clock, problem -> LOG.warn("{}", problem), threads,
+    return new Scanner(
+        layout,
+        new NioTreeReader(),
+        clock,
+        problem -> LOG.warn("{}", problem),
+        threads,
         repositoryFilter());
   }
 
   RepositoryFilter repositoryFilter() {
-    return new RepositoryFilter(Optional.ofNullable(includeRepository), Optional.ofNullable(excludeRepository));
+    return new RepositoryFilter(
+        Optional.ofNullable(includeRepository), Optional.ofNullable(excludeRepository));
   }
 
   SeriesFilter seriesFilter() {
-    return new SeriesFilter(tagMetrics == TagMetrics.all, Optional.ofNullable(includeTag), Optional.ofNullable(excludeTag));
+    return new SeriesFilter(
+        tagMetrics == TagMetrics.all,
+        Optional.ofNullable(includeTag),
+        Optional.ofNullable(excludeTag));
   }
 }

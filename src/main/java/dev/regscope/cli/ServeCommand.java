@@ -8,23 +8,23 @@ import dev.regscope.events.store.EventDatabase;
 import dev.regscope.events.store.EventStatistics;
 import dev.regscope.events.store.EventWriter;
 import dev.regscope.metrics.EventExposition;
+import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.scan.OnDemandScans;
-import dev.regscope.storage.NioTreeReader;
-import java.nio.file.Path;
-import picocli.CommandLine;
 import dev.regscope.scan.PeriodicScans;
 import dev.regscope.scan.ScanSource;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.server.Endpoints;
 import dev.regscope.server.MetricsServer;
-import dev.regscope.metrics.ExpositionPublisher;
+import dev.regscope.storage.NioTreeReader;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,43 +32,67 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code regscope serve PATH}: the sidecar exporter. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Serve Prometheus metrics about a registry storage folder on /metrics; with --events-db, also "
-        + "receive the registry's webhook notifications on /events.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serve Prometheus metrics about a registry storage folder on /metrics; with --events-db, also "
+            + "receive the registry's webhook notifications on /events.")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-  /** Event metrics are re-read from the store at most this often, or when this process stored events. */
+
+  /**
+   * Event metrics are re-read from the store at most this often, or when this process stored
+   * events.
+   */
   private static final Duration EVENT_METRICS_MAX_AGE = Duration.ofSeconds(15);
 
   @Spec CommandSpec spec;
 
   @Mixin SourceArgument source;
 
-  @Option(names = "--port", defaultValue = "" + Endpoints.DEFAULT_PORT, description = "Port (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--port",
+      defaultValue = "" + Endpoints.DEFAULT_PORT,
+      description = "Port (default: ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--bind", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--bind",
+      defaultValue = "0.0.0.0",
+      description = "Address to listen on (default: ${DEFAULT-VALUE})")
   String bind;
 
-  @Option(names = "--scan-interval", defaultValue = "60s", converter = DurationConverter.class,
-      description = "Time between background scans; 0 scans on every scrape (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--scan-interval",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "Time between background scans; 0 scans on every scrape (default: ${DEFAULT-VALUE})")
   Duration scanInterval;
 
   @Mixin ScanOptions options;
 
   @Mixin EventOptions events;
 
-  @Option(names = "--events-token-file", paramLabel = "FILE",
-      description = "File holding the bearer token the registry sends (Authorization: Bearer <token>); required "
-          + "with --events-db")
+  @Option(
+      names = "--events-token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the bearer token the registry sends (Authorization: Bearer <token>); required "
+              + "with --events-db")
   Path tokenFile;
 
-  @Option(names = "--registry-aliases", paramLabel = "FILE",
-      description = "JSON object of canonical registry names to arrays of the hosts that mean the same registry")
+  @Option(
+      names = "--registry-aliases",
+      paramLabel = "FILE",
+      description =
+          "JSON object of canonical registry names to arrays of the hosts that mean the same registry")
   Path aliasesFile;
 
   /** Lets tests stop a running server; production runs until the process is killed. */
   final CountDownLatch stop = new CountDownLatch(1);
+
   volatile MetricsServer server;
 
   @Override
@@ -81,29 +105,48 @@ public final class ServeCommand implements Callable<Integer> {
     MetricsServer.Events receiver = null;
     if (events.enabled()) {
       if (tokenFile == null) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--events-db needs --events-token-file");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--events-db needs --events-token-file");
       }
       if (!(parsed instanceof SourceArgument.Folder folder)) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--events-db needs a storage folder as SOURCE");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--events-db needs a storage folder as SOURCE");
       }
       String token = EventOptions.readSecret(spec, tokenFile, "--events-token-file");
       RegistryNames names = EventOptions.aliases(spec, aliasesFile);
       database = events.open(spec);
       Clock clock = Clock.systemUTC();
-      EventReceiver eventReceiver = new EventReceiver(token, new EnvelopeParser(names),
-          new EventWriter(database, new StorageManifests(folder.layout(), new NioTreeReader()), clock));
-      EventExposition eventMetrics = new EventExposition(new EventStatistics(database, events.registry),
-          eventReceiver, options.repositoryFilter(), options.seriesFilter(), EVENT_METRICS_MAX_AGE);
+      EventReceiver eventReceiver =
+          new EventReceiver(
+              token,
+              new EnvelopeParser(names),
+              new EventWriter(
+                  database, new StorageManifests(folder.layout(), new NioTreeReader()), clock));
+      EventExposition eventMetrics =
+          new EventExposition(
+              new EventStatistics(database, events.registry),
+              eventReceiver,
+              options.repositoryFilter(),
+              options.seriesFilter(),
+              EVENT_METRICS_MAX_AGE);
       receiver = new MetricsServer.Events(eventReceiver, eventMetrics::current);
       LOG.info("receiving registry events on {} into {}", Endpoints.EVENTS, database);
     }
-    SnapshotSource snapshots = scanInterval.isZero()
-        ? new OnDemandScans(scanner, publisher) : new PeriodicScans(scanner, scanInterval, publisher);
-    try (MetricsServer started = MetricsServer.start(new InetSocketAddress(bind, port), snapshots, publisher::exposition,
-        receiver)) {
+    SnapshotSource snapshots =
+        scanInterval.isZero()
+            ? new OnDemandScans(scanner, publisher)
+            : new PeriodicScans(scanner, scanInterval, publisher);
+    try (MetricsServer started =
+        MetricsServer.start(
+            new InetSocketAddress(bind, port), snapshots, publisher::exposition, receiver)) {
       server = started;
-      LOG.info("serving {} on http://{}:{}{} (scan interval {})", source.value, bind, started.port(),
-          Endpoints.METRICS, scanInterval.isZero() ? "on scrape" : scanInterval.toString());
+      LOG.info(
+          "serving {} on http://{}:{}{} (scan interval {})",
+          source.value,
+          bind,
+          started.port(),
+          Endpoints.METRICS,
+          scanInterval.isZero() ? "on scrape" : scanInterval.toString());
       stop.await();
     } finally {
       if (snapshots instanceof PeriodicScans periodic) {

@@ -12,13 +12,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 
 /**
- * The SOURCE argument of {@code serve}, {@code scan} and {@code report} (a picocli mixin): a storage folder, a
- * registry URL or an S3 bucket, or a refusal with exit code 2 and one line naming the value.
+ * The SOURCE argument of {@code serve}, {@code scan} and {@code report} (a picocli mixin): a
+ * storage folder, a registry URL or an S3 bucket, or a refusal with exit code 2 and one line naming
+ * the value.
  */
 public final class SourceArgument {
-  @Parameters(paramLabel = "SOURCE", description = "A registry storage folder (its root, its docker/registry/v2 "
-      + "folder, or a folder holding repositories/ and blobs/), a registry URL (https://host[:port][/REPOSITORY]) "
-      + "or an S3 bucket (s3://BUCKET[/ROOTDIRECTORY]).")
+  @Parameters(
+      paramLabel = "SOURCE",
+      description =
+          "A registry storage folder (its root, its docker/registry/v2 "
+              + "folder, or a folder holding repositories/ and blobs/), a registry URL (https://host[:port][/REPOSITORY]) "
+              + "or an S3 bucket (s3://BUCKET[/ROOTDIRECTORY]).")
   String value;
 
   /** What a SOURCE names. */
@@ -30,7 +34,10 @@ public final class SourceArgument {
   /** A registry's HTTP API: every repository of its catalog, or the one named in the URL's path. */
   public record Registry(URI base, Optional<String> repository) implements Source {}
 
-  /** A bucket holding the registry's storage under {@code rootDirectory} (empty for the bucket's root). */
+  /**
+   * A bucket holding the registry's storage under {@code rootDirectory} (empty for the bucket's
+   * root).
+   */
   public record Bucket(String bucket, String rootDirectory) implements Source {}
 
   Source parse(CommandSpec spec) {
@@ -42,8 +49,12 @@ public final class SourceArgument {
       return bucket(spec);
     }
     if (value.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      throw new BadSource(spec.commandLine(), "unknown scheme in " + value + ": a source is a folder, an http:// or "
-          + "https:// registry URL, or an s3:// bucket");
+      throw new BadSource(
+          spec.commandLine(),
+          "unknown scheme in "
+              + value
+              + ": a source is a folder, an http:// or "
+              + "https:// registry URL, or an s3:// bucket");
     }
     return new Folder(locate(spec));
   }
@@ -80,7 +91,8 @@ public final class SourceArgument {
     String bucket = slash < 0 ? rest : rest.substring(0, slash);
     String root = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("^/+|/+$", "");
     if (bucket.isEmpty()) {
-      throw new BadSource(spec.commandLine(), "no bucket in " + value + " (expected s3://BUCKET[/ROOTDIRECTORY])");
+      throw new BadSource(
+          spec.commandLine(), "no bucket in " + value + " (expected s3://BUCKET[/ROOTDIRECTORY])");
     }
     return new Bucket(bucket, root);
   }

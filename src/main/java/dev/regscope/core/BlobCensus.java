@@ -11,16 +11,29 @@ import java.util.Map;
  * Every blob in {@code blobs/} with the size of its {@code data} file, as of one scan, numbered
  * {@code 0..count()-1} so reachability can be marked in a bit set. Immutable.
  *
- * <p>Kept compactly (four longs and a size per blob) because a large registry holds millions of blobs, and per
- * prefix folder ({@code blobs/sha256/ab/}): blobs never change, and adding or deleting one changes its prefix
- * folder's mtime, so a rescan re-reads only the prefix folders whose mtime moved.
+ * <p>Kept compactly (four longs and a size per blob) because a large registry holds millions of
+ * blobs, and per prefix folder ({@code blobs/sha256/ab/}): blobs never change, and adding or
+ * deleting one changes its prefix folder's mtime, so a rescan re-reads only the prefix folders
+ * whose mtime moved.
  */
 public final class BlobCensus {
-  /** A prefix folder read at a time within this of its mtime may change again unseen within the same tick. */
+  /**
+   * A prefix folder read at a time within this of its mtime may change again unseen within the same
+   * tick.
+   */
   public static final Duration RACY = Duration.ofSeconds(2);
 
-  /** The blobs of one prefix folder: 64-hex digests as sorted words, others (short fake ones) by hex. */
-  public record Prefix(String key, FileTime mtime, Instant readAt, long[] words, long[] sizes, Map<String, Long> others) {
+  /**
+   * The blobs of one prefix folder: 64-hex digests as sorted words, others (short fake ones) by
+   * hex.
+   */
+  public record Prefix(
+      String key,
+      FileTime mtime,
+      Instant readAt,
+      long[] words,
+      long[] sizes,
+      Map<String, Long> others) {
     int count() {
       return sizes.length + others.size();
     }
@@ -34,12 +47,21 @@ public final class BlobCensus {
 
   private final List<Prefix> prefixes;
   private final int[] offsets;
-  /** For sha256: the prefix index of each first byte, -1 where the folder is absent; spares a search per lookup. */
+
+  /**
+   * For sha256: the prefix index of each first byte, -1 where the folder is absent; spares a search
+   * per lookup.
+   */
   private final int[] sha256Prefixes = new int[256];
+
   private final boolean complete;
   private final long totalBytes;
   private final int count;
-  /** Every blob's size by number, flattened: the collector asks for sizes by number millions of times. */
+
+  /**
+   * Every blob's size by number, flattened: the collector asks for sizes by number millions of
+   * times.
+   */
   private final long[] sizes;
 
   public BlobCensus(List<Prefix> prefixes, boolean complete) {
@@ -136,7 +158,11 @@ public final class BlobCensus {
     if (at < prefix.sizes().length) {
       return Digest.fromWords(algorithm, prefix.words(), at * 4);
     }
-    String hex = prefix.others().keySet().stream().skip(at - prefix.sizes().length).findFirst().orElseThrow();
+    String hex =
+        prefix.others().keySet().stream()
+            .skip(at - prefix.sizes().length)
+            .findFirst()
+            .orElseThrow();
     return new Digest(algorithm, hex);
   }
 

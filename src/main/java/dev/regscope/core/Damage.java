@@ -1,8 +1,8 @@
 package dev.regscope.core;
 
 /**
- * One kind of damage a scan can meet in a registry tree; its {@link #label()} is the {@code reason} label of
- * {@code regscope_scan_errors_total} and {@code regscope_broken_tags}.
+ * One kind of damage a scan can meet in a registry tree; its {@link #label()} is the {@code reason}
+ * label of {@code regscope_scan_errors_total} and {@code regscope_broken_tags}.
  */
 public enum Damage {
   /** A link file that is not {@code <algorithm>:<lowercase hex>}. */
@@ -26,7 +26,10 @@ public enum Damage {
   INDEX_TOO_DEEP("index_too_deep"),
   /** A repository with {@code _manifests/} but no {@code _manifests/tags/}. */
   NO_TAGS_FOLDER("no_tags_folder"),
-  /** A file or folder that was listed and then gone, usually the garbage collector or a delete at work. */
+  /**
+   * A file or folder that was listed and then gone, usually the garbage collector or a delete at
+   * work.
+   */
   VANISHED("vanished"),
   /** A symbolic link where the registry writes plain files and folders; never followed. */
   SYMLINK("symlink"),

@@ -5,12 +5,13 @@ import java.util.Objects;
 /**
  * A content address, {@code algorithm:hex}, as the registry writes it in link files and manifests.
  *
- * <p>Parsing is strict because the hex part becomes a path below {@code blobs/}: only known algorithms and
- * lowercase hex are accepted, so {@code sha256:../../..} can never name a file outside the tree. Any length of
- * hex is accepted (old fixtures use short fake digests); a real sha256 digest has 64.
+ * <p>Parsing is strict because the hex part becomes a path below {@code blobs/}: only known
+ * algorithms and lowercase hex are accepted, so {@code sha256:../../..} can never name a file
+ * outside the tree. Any length of hex is accepted (old fixtures use short fake digests); a real
+ * sha256 digest has 64.
  *
- * <p>A scan of a large registry holds hundreds of thousands of digests, so a 64-hex digest is kept as four
- * longs (56 bytes) instead of a string (over 120).
+ * <p>A scan of a large registry holds hundreds of thousands of digests, so a 64-hex digest is kept
+ * as four longs (56 bytes) instead of a string (over 120).
  */
 public final class Digest implements Comparable<Digest> {
   private static final int MAX_HEX = 128;
@@ -20,11 +21,15 @@ public final class Digest implements Comparable<Digest> {
   private final long w1;
   private final long w2;
   private final long w3;
+
   /** The hex text when it is not 64 digits long; null for the compact form. */
   private final String otherHex;
+
   private final int hash;
 
-  /** @throws IllegalArgumentException if the algorithm is unknown or the hex is not lowercase hex */
+  /**
+   * @throws IllegalArgumentException if the algorithm is unknown or the hex is not lowercase hex
+   */
   public Digest(String algorithm, String hex) {
     this.algorithm = knownAlgorithm(algorithm);
     if (this.algorithm == null) {
@@ -62,7 +67,10 @@ public final class Digest implements Comparable<Digest> {
     return otherHex == null;
   }
 
-  /** The four 64-bit words of a 64-hex digest, most significant first, into {@code out} at {@code at}. */
+  /**
+   * The four 64-bit words of a 64-hex digest, most significant first, into {@code out} at {@code
+   * at}.
+   */
   public void words(long[] out, int at) {
     out[at] = w0;
     out[at + 1] = w1;
@@ -70,7 +78,10 @@ public final class Digest implements Comparable<Digest> {
     out[at + 3] = w3;
   }
 
-  /** Compares this 64-hex digest with the four words at {@code at}, unsigned, most significant first. */
+  /**
+   * Compares this 64-hex digest with the four words at {@code at}, unsigned, most significant
+   * first.
+   */
   int compareWords(long[] words, int at) {
     int c = Long.compareUnsigned(w0, words[at]);
     if (c == 0) {
@@ -91,10 +102,14 @@ public final class Digest implements Comparable<Digest> {
   }
 
   public static Digest fromWords(String algorithm, long[] words, int at) {
-    return new Digest(knownAlgorithm(algorithm), words[at], words[at + 1], words[at + 2], words[at + 3]);
+    return new Digest(
+        knownAlgorithm(algorithm), words[at], words[at + 1], words[at + 2], words[at + 3]);
   }
 
-  /** Parses {@code sha256:<hex>}, throwing {@link InvalidDigestException} with the offending text otherwise. */
+  /**
+   * Parses {@code sha256:<hex>}, throwing {@link InvalidDigestException} with the offending text
+   * otherwise.
+   */
   public static Digest parse(String text) throws InvalidDigestException {
     int colon = text.indexOf(':');
     if (colon <= 0) {
@@ -111,8 +126,8 @@ public final class Digest implements Comparable<Digest> {
   }
 
   /**
-   * Sixteen lowercase hex digits at {@code at} as a long, validating as it goes: one pass instead of a regular
-   * expression and a parse, for the hundreds of thousands of links a scan reads.
+   * Sixteen lowercase hex digits at {@code at} as a long, validating as it goes: one pass instead
+   * of a regular expression and a parse, for the hundreds of thousands of links a scan reads.
    */
   private static long word(String hex, int at) {
     long value = 0;
@@ -200,8 +215,14 @@ public final class Digest implements Comparable<Digest> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Digest d && hash == d.hash && algorithm.equals(d.algorithm)
-        && w0 == d.w0 && w1 == d.w1 && w2 == d.w2 && w3 == d.w3 && Objects.equals(otherHex, d.otherHex);
+    return o instanceof Digest d
+        && hash == d.hash
+        && algorithm.equals(d.algorithm)
+        && w0 == d.w0
+        && w1 == d.w1
+        && w2 == d.w2
+        && w3 == d.w3
+        && Objects.equals(otherHex, d.otherHex);
   }
 
   @Override

@@ -5,7 +5,10 @@ import java.util.Optional;
 
 /** What a registry notification says happened. */
 public enum Action {
-  PUSH, PULL, MOUNT, DELETE;
+  PUSH,
+  PULL,
+  MOUNT,
+  DELETE;
 
   /** The action named in an event, or empty for one a later registry may add. */
   public static Optional<Action> of(String name) {

@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the registry's notification envelope ({@code application/vnd.docker.distribution.events.v1+json}):
- * {@code {"events":[...]}}. Pure: bytes in, events out, or one line saying which value is wrong.
+ * Reads the registry's notification envelope ({@code
+ * application/vnd.docker.distribution.events.v1+json}): {@code {"events":[...]}}. Pure: bytes in,
+ * events out, or one line saying which value is wrong.
  */
 public final class EnvelopeParser {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,14 +73,28 @@ public final class EnvelopeParser {
     }
     String url = text(target, "url", targetWhere, false);
     JsonNode request = event.path("request");
-    return new RegistryEvent(id, timestamp, action, target(url, digest, tag), names.canonical(
-        text(request, "host", where + ".request", false)), repository, digest, tag, mediaType, size,
-        text(target, "fromRepository", targetWhere, false), references,
-        text(request, "method", where + ".request", false), text(request, "useragent", where + ".request", false),
-        text(event.path("actor"), "name", where + ".actor", false), event.toString());
+    return new RegistryEvent(
+        id,
+        timestamp,
+        action,
+        target(url, digest, tag),
+        names.canonical(text(request, "host", where + ".request", false)),
+        repository,
+        digest,
+        tag,
+        mediaType,
+        size,
+        text(target, "fromRepository", targetWhere, false),
+        references,
+        text(request, "method", where + ".request", false),
+        text(request, "useragent", where + ".request", false),
+        text(event.path("actor"), "name", where + ".actor", false),
+        event.toString());
   }
 
-  /** The URL tells manifests from blobs; a delete event has none, and a tag delete has no digest. */
+  /**
+   * The URL tells manifests from blobs; a delete event has none, and a tag delete has no digest.
+   */
   private static Target target(String url, Digest digest, String tag) {
     if (digest == null) {
       return Target.TAG;
@@ -93,7 +108,8 @@ public final class EnvelopeParser {
     return Target.DIGEST;
   }
 
-  private static List<Reference> references(JsonNode array, String where) throws MalformedEventException {
+  private static List<Reference> references(JsonNode array, String where)
+      throws MalformedEventException {
     if (!array.isArray()) {
       throw new MalformedEventException(where + " is not an array");
     }
@@ -104,9 +120,11 @@ public final class EnvelopeParser {
       if (!reference.isObject()) {
         throw new MalformedEventException(at + " is not an object");
       }
-      references.add(new Reference(digest(text(reference, "digest", at, true), at + ".digest"),
-          text(reference, "mediaType", at, false),
-          reference.has("size") ? size(reference.get("size"), at + ".size") : -1));
+      references.add(
+          new Reference(
+              digest(text(reference, "digest", at, true), at + ".digest"),
+              text(reference, "mediaType", at, false),
+              reference.has("size") ? size(reference.get("size"), at + ".size") : -1));
     }
     return references;
   }
@@ -121,7 +139,8 @@ public final class EnvelopeParser {
       return null;
     }
     if (!value.isTextual()) {
-      throw new MalformedEventException(where + "." + field + " is not a string: " + abbreviate(value.toString()));
+      throw new MalformedEventException(
+          where + "." + field + " is not a string: " + abbreviate(value.toString()));
     }
     return value.asText();
   }
@@ -130,7 +149,8 @@ public final class EnvelopeParser {
     try {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
-      throw new MalformedEventException(where + ".timestamp is not an RFC 3339 time: " + abbreviate(text));
+      throw new MalformedEventException(
+          where + ".timestamp is not an RFC 3339 time: " + abbreviate(text));
     }
   }
 
@@ -144,7 +164,8 @@ public final class EnvelopeParser {
 
   private static long size(JsonNode value, String where) throws MalformedEventException {
     if (!value.canConvertToExactIntegral() || !value.canConvertToLong() || value.asLong() < 0) {
-      throw new MalformedEventException(where + " is not a size in bytes: " + abbreviate(value.toString()));
+      throw new MalformedEventException(
+          where + " is not a size in bytes: " + abbreviate(value.toString()));
     }
     return value.asLong();
   }

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides the answer to one webhook delivery: 401 without the bearer token, 400 for a body that is not an
- * envelope, 503 when the store cannot commit (the registry keeps the event and retries), 200 once committed.
- * HTTP-free, so the rules are tested without a server.
+ * Decides the answer to one webhook delivery: 401 without the bearer token, 400 for a body that is
+ * not an envelope, 503 when the store cannot commit (the registry keeps the event and retries), 200
+ * once committed. HTTP-free, so the rules are tested without a server.
  */
 public final class EventReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(EventReceiver.class);
@@ -36,8 +36,8 @@ public final class EventReceiver {
   }
 
   /**
-   * Whether the {@code Authorization} header carries the token: {@code Bearer <token>}, the scheme in any case
-   * (RFC 9110), the token compared in constant time.
+   * Whether the {@code Authorization} header carries the token: {@code Bearer <token>}, the scheme
+   * in any case (RFC 9110), the token compared in constant time.
    */
   public boolean authorized(String authorization) {
     if (authorization == null) {
@@ -48,15 +48,21 @@ public final class EventReceiver {
     if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Bearer")) {
       return false;
     }
-    return MessageDigest.isEqual(value.substring(space + 1).strip().getBytes(StandardCharsets.UTF_8), expectedToken);
+    return MessageDigest.isEqual(
+        value.substring(space + 1).strip().getBytes(StandardCharsets.UTF_8), expectedToken);
   }
 
   /**
-   * Logs a delivery refused for its token: the first at once, then one line a minute with the count, so a sender
-   * with a wrong token shows in the log without flooding it.
+   * Logs a delivery refused for its token: the first at once, then one line a minute with the
+   * count, so a sender with a wrong token shows in the log without flooding it.
    */
   public void refusedUnauthorized(String from, boolean missing) {
-    refusals.log("refused a delivery from " + from + " (401): " + (missing ? "no" : "wrong") + " bearer token");
+    refusals.log(
+        "refused a delivery from "
+            + from
+            + " (401): "
+            + (missing ? "no" : "wrong")
+            + " bearer token");
   }
 
   /** Logs a delivery refused for its size (413), rate-limited like the others. */
@@ -66,10 +72,14 @@ public final class EventReceiver {
 
   /** Logs a delivery refused because every worker was busy (503; the registry retries). */
   public void refusedBusy() {
-    refusals.log("refused a delivery (503): every event store worker is busy; the registry will retry");
+    refusals.log(
+        "refused a delivery (503): every event store worker is busy; the registry will retry");
   }
 
-  /** The answer to a delivery whose {@code Authorization} header and body (within the size limit) are given. */
+  /**
+   * The answer to a delivery whose {@code Authorization} header and body (within the size limit)
+   * are given.
+   */
   public Answer receive(String authorization, byte[] body) {
     if (!authorized(authorization)) {
       return new Answer(401, "missing or wrong bearer token");
@@ -78,7 +88,8 @@ public final class EventReceiver {
     try {
       events = parser.parse(body);
     } catch (MalformedEventException e) {
-      // The registry retries a refused delivery until it is taken, holding back the events after it: say so.
+      // The registry retries a refused delivery until it is taken, holding back the events after
+      // it: say so.
       LOG.warn("refused a delivery (400): {}", e.getMessage());
       return new Answer(400, e.getMessage());
     }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import org.slf4j.Logger;
 
 /**
- * Warnings that can come in floods (a sender with a wrong token retries forever): the first is logged at once,
- * later ones at most once per interval, saying how many were held back.
+ * Warnings that can come in floods (a sender with a wrong token retries forever): the first is
+ * logged at once, later ones at most once per interval, saying how many were held back.
  */
 final class RateLimitedLog {
   private final Logger log;

@@ -1,11 +1,11 @@
 package dev.regscope.events;
 
+import dev.regscope.core.Digest;
 import dev.regscope.manifest.ChildManifest;
 import dev.regscope.manifest.Descriptor;
 import dev.regscope.manifest.ManifestException;
 import dev.regscope.manifest.ManifestParser;
 import dev.regscope.manifest.ManifestSummary;
-import dev.regscope.core.Digest;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import java.io.IOException;
@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads manifests from the storage regscope scans (read-only, like the scan), never from the registry's API:
- * the receiver must not make the registry do work for every event it sends.
+ * Reads manifests from the storage regscope scans (read-only, like the scan), never from the
+ * registry's API: the receiver must not make the registry do work for every event it sends.
  */
 public final class StorageManifests implements StoredManifests {
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;

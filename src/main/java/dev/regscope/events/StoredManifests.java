@@ -9,6 +9,9 @@ public interface StoredManifests {
   /** Nothing is known: no storage at hand. */
   StoredManifests NONE = digest -> Optional.empty();
 
-  /** The references of the manifest stored under {@code digest}; empty when that is not a readable manifest. */
+  /**
+   * The references of the manifest stored under {@code digest}; empty when that is not a readable
+   * manifest.
+   */
   Optional<List<Reference>> references(Digest digest);
 }

@@ -1,12 +1,12 @@
 package dev.regscope.hygiene;
 
+import dev.regscope.core.BlobCensus;
+import dev.regscope.core.Digest;
 import dev.regscope.manifest.ChildManifest;
 import dev.regscope.manifest.ManifestSummary;
 import dev.regscope.model.Reclaimable;
 import dev.regscope.model.RepositoryHygiene;
 import dev.regscope.model.StoreHygiene;
-import dev.regscope.core.BlobCensus;
-import dev.regscope.core.Digest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,40 +26,50 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
- * Decides, the way registry 2.8's mark-and-sweep collector does, which blobs a garbage collection would delete,
- * and what each repository costs. Pure: fed the blob census, each repository's revisions and tags, and the
- * summaries of the manifests (empty where a manifest is missing or unreadable).
+ * Decides, the way registry 2.8's mark-and-sweep collector does, which blobs a garbage collection
+ * would delete, and what each repository costs. Pure: fed the blob census, each repository's
+ * revisions and tags, and the summaries of the manifests (empty where a manifest is missing or
+ * unreadable).
  *
- * <p>Mode "unreferenced" is {@code garbage-collect}: every revision with a link file is marked with the blobs its
- * manifest references (an index references its children, which are revisions of their own); every other blob is
- * swept. Mode "untagged" is {@code --delete-untagged} done right: only what tags reach is marked, children of
- * tagged indexes included. Registry 2.8 deletes those children too (distribution#3178); the tags that would
- * break are counted instead.
+ * <p>Mode "unreferenced" is {@code garbage-collect}: every revision with a link file is marked with
+ * the blobs its manifest references (an index references its children, which are revisions of their
+ * own); every other blob is swept. Mode "untagged" is {@code --delete-untagged} done right: only
+ * what tags reach is marked, children of tagged indexes included. Registry 2.8 deletes those
+ * children too (distribution#3178); the tags that would break are counted instead.
  *
- * <p>Blobs are numbered by the census, and what a manifest marks or reaches is worked out once per manifest,
- * then reused by every tag and repository naming it. Repositories are worked on in parallel.
+ * <p>Blobs are numbered by the census, and what a manifest marks or reaches is worked out once per
+ * manifest, then reused by every tag and repository naming it. Repositories are worked on in
+ * parallel.
  */
 public final class GarbageCollection {
   /** The result: store-wide numbers, and per repository by name. */
   public record Result(StoreHygiene store, Map<String, RepositoryHygiene> repositories) {}
 
-  /** What a tagged manifest reaches: stored blobs by census number, absent ones, and the manifests on the way. */
+  /**
+   * What a tagged manifest reaches: stored blobs by census number, absent ones, and the manifests
+   * on the way.
+   */
   private record Closure(int[] blobs, List<Digest> missing, Set<Digest> manifests) {}
 
   private final BlobCensus census;
   private final Function<Digest, Optional<ManifestSummary>> summaries;
   private final Map<Digest, Closure> closures;
   private final Map<Digest, int[]> marks;
-  /** Stamp arrays free for the next chunk of repositories: one per thread at work, not one per chunk. */
+
+  /**
+   * Stamp arrays free for the next chunk of repositories: one per thread at work, not one per
+   * chunk.
+   */
   private final Queue<Stamps> freeStamps = new ConcurrentLinkedQueue<>();
 
   /**
-   * Which repository last counted a blob, so a blob reached twice in one repository counts once. Each thread
-   * has its own while it works on a chunk of repositories.
+   * Which repository last counted a blob, so a blob reached twice in one repository counts once.
+   * Each thread has its own while it works on a chunk of repositories.
    */
   private static final class Stamps {
     final int[] stamp;
     int id;
+
     /** What the tags this thread went through keep in the untagged mode. */
     final BitSet keptByTags;
 
@@ -82,17 +92,22 @@ public final class GarbageCollection {
     }
   }
 
-  private GarbageCollection(BlobCensus census, Function<Digest, Optional<ManifestSummary>> summaries,
-      int revisions) {
+  private GarbageCollection(
+      BlobCensus census, Function<Digest, Optional<ManifestSummary>> summaries, int revisions) {
     this.census = census;
     this.summaries = summaries;
-    // One entry per distinct manifest at most: sized up front rather than grown while every core reads them.
+    // One entry per distinct manifest at most: sized up front rather than grown while every core
+    // reads them.
     this.closures = new ConcurrentHashMap<>(Math.max(16, revisions));
     this.marks = new ConcurrentHashMap<>(Math.max(16, revisions));
   }
 
-  /** @param summaries looked up from several threads at once */
-  public static Result compute(BlobCensus census, List<RepositoryRefs> repositories,
+  /**
+   * @param summaries looked up from several threads at once
+   */
+  public static Result compute(
+      BlobCensus census,
+      List<RepositoryRefs> repositories,
       Function<Digest, Optional<ManifestSummary>> summaries) {
     int revisions = repositories.stream().mapToInt(r -> r.revisions().size()).sum();
     return new GarbageCollection(census, summaries, revisions).run(repositories);
@@ -100,7 +115,8 @@ public final class GarbageCollection {
 
   private Result run(List<RepositoryRefs> repositories) {
     int count = repositories.size();
-    // Repositories are independent until their marks are merged: a large registry's thousands of them are
+    // Repositories are independent until their marks are merged: a large registry's thousands of
+    // them are
     // worked on by every core, which takes this pass off the critical path of a first scan.
     int[][] markedPerRepository = new int[count][];
     inChunks(count, (r, stamps) -> markedPerRepository[r] = markedBy(repositories.get(r), stamps));
@@ -116,8 +132,12 @@ public final class GarbageCollection {
     }
 
     RepositoryHygiene[] hygiene = new RepositoryHygiene[count];
-    inChunks(count, (r, stamps) ->
-        hygiene[r] = hygieneOf(repositories.get(r), markedPerRepository[r], repositoriesMarking, stamps));
+    inChunks(
+        count,
+        (r, stamps) ->
+            hygiene[r] =
+                hygieneOf(
+                    repositories.get(r), markedPerRepository[r], repositoriesMarking, stamps));
     BitSet markedByTags = new BitSet(census.count());
     freeStamps.forEach(stamps -> markedByTags.or(stamps.keptByTags));
 
@@ -125,8 +145,13 @@ public final class GarbageCollection {
     for (int r = 0; r < count; r++) {
       perRepository.put(repositories.get(r).name(), hygiene[r]);
     }
-    StoreHygiene store = new StoreHygiene(census.count(), census.totalBytes(),
-        sweep(markedByRevisions), sweep(markedByTags), census.complete());
+    StoreHygiene store =
+        new StoreHygiene(
+            census.count(),
+            census.totalBytes(),
+            sweep(markedByRevisions),
+            sweep(markedByTags),
+            census.complete());
     return new Result(store, perRepository);
   }
 
@@ -134,20 +159,28 @@ public final class GarbageCollection {
     void run(int repository, Stamps stamps);
   }
 
-  /** Runs {@code task} for every repository number, in chunks over the common pool, each with its own stamps. */
+  /**
+   * Runs {@code task} for every repository number, in chunks over the common pool, each with its
+   * own stamps.
+   */
   private void inChunks(int count, RepositoryTask task) {
     int chunks = Math.max(1, Math.min(count / 64, 4 * ForkJoinPool.getCommonPoolParallelism()));
-    IntStream.range(0, chunks).parallel().forEach(chunk -> {
-      Stamps stamps = freeStamps.poll();
-      if (stamps == null) {
-        stamps = new Stamps(census.count());
-      }
-      for (int r = (int) ((long) count * chunk / chunks); r < (long) count * (chunk + 1) / chunks; r++) {
-        stamps.next();
-        task.run(r, stamps);
-      }
-      freeStamps.add(stamps);
-    });
+    IntStream.range(0, chunks)
+        .parallel()
+        .forEach(
+            chunk -> {
+              Stamps stamps = freeStamps.poll();
+              if (stamps == null) {
+                stamps = new Stamps(census.count());
+              }
+              for (int r = (int) ((long) count * chunk / chunks);
+                  r < (long) count * (chunk + 1) / chunks;
+                  r++) {
+                stamps.next();
+                task.run(r, stamps);
+              }
+              freeStamps.add(stamps);
+            });
   }
 
   /** The blobs a repository's revisions mark in the unreferenced mode, each once. */
@@ -167,9 +200,12 @@ public final class GarbageCollection {
     return Arrays.copyOf(marked, n);
   }
 
-  /** Sizes, untagged revisions and missing blobs of one repository; marks in the stamps what its tags keep. */
-  private RepositoryHygiene hygieneOf(RepositoryRefs repository, int[] marked, int[] repositoriesMarking,
-      Stamps stamps) {
+  /**
+   * Sizes, untagged revisions and missing blobs of one repository; marks in the stamps what its
+   * tags keep.
+   */
+  private RepositoryHygiene hygieneOf(
+      RepositoryRefs repository, int[] marked, int[] repositoriesMarking, Stamps stamps) {
     Set<Digest> revisions = new HashSet<>(repository.revisions());
     Set<Digest> reachedManifests = new HashSet<>();
     Set<Digest> missing = new HashSet<>();
@@ -200,11 +236,18 @@ public final class GarbageCollection {
         untagged++;
       }
     }
-    return new RepositoryHygiene(size, exclusive, untagged, census.complete() ? missing.size() : 0,
+    return new RepositoryHygiene(
+        size,
+        exclusive,
+        untagged,
+        census.complete() ? missing.size() : 0,
         brokenByDeleteUntagged(repository, revisions));
   }
 
-  /** What one revision marks in the unreferenced mode: its manifest and what the manifest references. */
+  /**
+   * What one revision marks in the unreferenced mode: its manifest and what the manifest
+   * references.
+   */
   private int[] marks(Digest revision) {
     int[] known = marks.get(revision);
     if (known != null) {
@@ -218,7 +261,9 @@ public final class GarbageCollection {
     return indexes;
   }
 
-  /** What a tagged manifest reaches (children of indexes recursively), worked out once per manifest. */
+  /**
+   * What a tagged manifest reaches (children of indexes recursively), worked out once per manifest.
+   */
   private Closure closure(Digest root) {
     Closure known = closures.get(root);
     if (known != null) {
@@ -258,7 +303,10 @@ public final class GarbageCollection {
     return closure;
   }
 
-  /** Numbers the blobs by the census; repeats (a layer listed twice) are counted once by the callers' stamps. */
+  /**
+   * Numbers the blobs by the census; repeats (a layer listed twice) are counted once by the
+   * callers' stamps.
+   */
   private Closure toClosure(java.util.Collection<Digest> blobs, Set<Digest> manifests) {
     List<Digest> missing = List.of();
     int[] indexes = new int[blobs.size()];
@@ -278,8 +326,9 @@ public final class GarbageCollection {
   }
 
   /**
-   * Tags that registry 2.8's {@code --delete-untagged} would break: tags of an index with a child (at any depth)
-   * that is a revision of the repository no tag names, which 2.8 deletes as untagged.
+   * Tags that registry 2.8's {@code --delete-untagged} would break: tags of an index with a child
+   * (at any depth) that is a revision of the repository no tag names, which 2.8 deletes as
+   * untagged.
    */
   private long brokenByDeleteUntagged(RepositoryRefs repository, Set<Digest> revisions) {
     Set<Digest> tagged = null;
@@ -305,7 +354,9 @@ public final class GarbageCollection {
   private Reclaimable sweep(BitSet marked) {
     List<Digest> blobs = new ArrayList<>();
     long bytes = 0;
-    for (int blob = marked.nextClearBit(0); blob < census.count(); blob = marked.nextClearBit(blob + 1)) {
+    for (int blob = marked.nextClearBit(0);
+        blob < census.count();
+        blob = marked.nextClearBit(blob + 1)) {
       blobs.add(census.digest(blob));
       bytes += census.size(blob);
     }

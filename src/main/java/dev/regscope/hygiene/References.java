@@ -1,10 +1,10 @@
 package dev.regscope.hygiene;
 
+import dev.regscope.core.Digest;
 import dev.regscope.manifest.ChildManifest;
 import dev.regscope.manifest.Descriptor;
 import dev.regscope.manifest.ManifestKind;
 import dev.regscope.manifest.ManifestSummary;
-import dev.regscope.core.Digest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,16 +13,16 @@ final class References {
   private References() {}
 
   /**
-   * An image's config and layers, an index's child manifests (not their layers: the children are revisions of
-   * their own), a schema1 manifest's {@code fsLayers}.
+   * An image's config and layers, an index's child manifests (not their layers: the children are
+   * revisions of their own), a schema1 manifest's {@code fsLayers}.
    */
   static List<Digest> of(ManifestSummary summary) {
     return references(summary, true);
   }
 
   /**
-   * Like {@link #of}, without foreign (Windows base) and non-distributable layers: the registry never stores
-   * those, so they are neither part of a repository's size nor missing.
+   * Like {@link #of}, without foreign (Windows base) and non-distributable layers: the registry
+   * never stores those, so they are neither part of a repository's size nor missing.
    */
   static List<Digest> stored(ManifestSummary summary) {
     return references(summary, false);

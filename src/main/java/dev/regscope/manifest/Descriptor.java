@@ -2,7 +2,10 @@ package dev.regscope.manifest;
 
 import dev.regscope.core.Digest;
 
-/** A reference from a manifest to a blob or another manifest; {@code size} is -1 where the format has none (schema1). */
+/**
+ * A reference from a manifest to a blob or another manifest; {@code size} is -1 where the format
+ * has none (schema1).
+ */
 public record Descriptor(String mediaType, Digest digest, long size) {
   public static final long UNKNOWN_SIZE = -1;
 

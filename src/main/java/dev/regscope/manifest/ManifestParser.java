@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * Turns the bytes of a manifest blob into a {@link ManifestSummary}; pure, never touches a file.
  *
- * <p>Every manifest kind a 2.8 registry stores is recognised by its {@code mediaType}; where that field is
- * absent (it is optional in OCI), the shape decides: {@code manifests} makes an index, {@code layers} an image.
+ * <p>Every manifest kind a 2.8 registry stores is recognised by its {@code mediaType}; where that
+ * field is absent (it is optional in OCI), the shape decides: {@code manifests} makes an index,
+ * {@code layers} an image.
  */
 public final class ManifestParser {
   private static final ObjectMapper JSON =
@@ -25,7 +26,8 @@ public final class ManifestParser {
 
   static {
     // Manifests are at most 4 MiB; deep nesting in one is hostile, not a manifest.
-    JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    JSON.getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
 
   private ManifestParser() {}
@@ -38,9 +40,11 @@ public final class ManifestParser {
     try {
       root = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw new ManifestException(Damage.MANIFEST_NOT_JSON, "is not JSON (" + firstLine(e.getOriginalMessage()) + ")");
+      throw new ManifestException(
+          Damage.MANIFEST_NOT_JSON, "is not JSON (" + firstLine(e.getOriginalMessage()) + ")");
     } catch (IOException e) {
-      throw new ManifestException(Damage.MANIFEST_NOT_JSON, "is not JSON (" + firstLine(e.getMessage()) + ")");
+      throw new ManifestException(
+          Damage.MANIFEST_NOT_JSON, "is not JSON (" + firstLine(e.getMessage()) + ")");
     }
     if (root == null || !root.isObject()) {
       throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "is JSON but not an object");
@@ -50,14 +54,16 @@ public final class ManifestParser {
       throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "has no numeric schemaVersion");
     }
     if (root.has("mediaType") && !root.get("mediaType").isTextual()) {
-      throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "has a mediaType that is not a string");
+      throw new ManifestException(
+          Damage.MANIFEST_BAD_SHAPE, "has a mediaType that is not a string");
     }
     String mediaType = MediaTypes.canonical(textOrNull(root, "mediaType"));
     if (schemaVersion.asInt() == 1) {
       return parseSchema1(root, mediaType);
     }
     if (schemaVersion.asInt() != 2) {
-      throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "has unsupported schemaVersion " + schemaVersion);
+      throw new ManifestException(
+          Damage.MANIFEST_BAD_SHAPE, "has unsupported schemaVersion " + schemaVersion);
     }
     if (mediaType == null) {
       if (root.has("manifests") && !root.has("layers")) {
@@ -66,7 +72,8 @@ public final class ManifestParser {
       if (root.has("layers") && !root.has("manifests")) {
         return parseImage(root, MediaTypes.OCI_MANIFEST);
       }
-      throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "has no mediaType and neither only layers nor only manifests");
+      throw new ManifestException(
+          Damage.MANIFEST_BAD_SHAPE, "has no mediaType and neither only layers nor only manifests");
     }
     if (MediaTypes.isImage(mediaType)) {
       return parseImage(root, mediaType);
@@ -74,13 +81,16 @@ public final class ManifestParser {
     if (MediaTypes.isIndex(mediaType)) {
       return parseIndex(root, mediaType);
     }
-    throw new ManifestException(Damage.UNKNOWN_MEDIA_TYPE, "has unknown media type " + quote(mediaType));
+    throw new ManifestException(
+        Damage.UNKNOWN_MEDIA_TYPE, "has unknown media type " + quote(mediaType));
   }
 
-  private static ManifestSummary parseImage(JsonNode root, String mediaType) throws ManifestException {
+  private static ManifestSummary parseImage(JsonNode root, String mediaType)
+      throws ManifestException {
     JsonNode config = root.get("config");
     if (config == null || !config.isObject()) {
-      throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "is an image manifest without a config object");
+      throw new ManifestException(
+          Damage.MANIFEST_BAD_SHAPE, "is an image manifest without a config object");
     }
     List<Descriptor> layers = new ArrayList<>();
     for (JsonNode layer : array(root, "layers")) {
@@ -89,26 +99,32 @@ public final class ManifestParser {
     return ManifestSummary.image(mediaType, descriptor(config, "config"), layers);
   }
 
-  private static ManifestSummary parseIndex(JsonNode root, String mediaType) throws ManifestException {
+  private static ManifestSummary parseIndex(JsonNode root, String mediaType)
+      throws ManifestException {
     List<ChildManifest> children = new ArrayList<>();
     for (JsonNode child : array(root, "manifests")) {
-      children.add(new ChildManifest(descriptor(child, "manifests"), platform(child.get("platform"))));
+      children.add(
+          new ChildManifest(descriptor(child, "manifests"), platform(child.get("platform"))));
     }
     return ManifestSummary.index(mediaType, children);
   }
 
-  private static ManifestSummary parseSchema1(JsonNode root, String mediaType) throws ManifestException {
+  private static ManifestSummary parseSchema1(JsonNode root, String mediaType)
+      throws ManifestException {
     if (mediaType != null && !MediaTypes.isSchema1(mediaType)) {
-      throw new ManifestException(Damage.UNKNOWN_MEDIA_TYPE, "is schema1 with media type " + quote(mediaType));
+      throw new ManifestException(
+          Damage.UNKNOWN_MEDIA_TYPE, "is schema1 with media type " + quote(mediaType));
     }
     List<Descriptor> layers = new ArrayList<>();
     for (JsonNode layer : array(root, "fsLayers")) {
       if (!layer.isObject()) {
-        throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "has an fsLayers entry that is not an object");
+        throw new ManifestException(
+            Damage.MANIFEST_BAD_SHAPE, "has an fsLayers entry that is not an object");
       }
       layers.add(new Descriptor(null, digest(layer, "fsLayers"), Descriptor.UNKNOWN_SIZE));
     }
-    return ManifestSummary.schema1(mediaType == null ? MediaTypes.DOCKER_MANIFEST_V1_SIGNED : mediaType, layers);
+    return ManifestSummary.schema1(
+        mediaType == null ? MediaTypes.DOCKER_MANIFEST_V1_SIGNED : mediaType, layers);
   }
 
   private static JsonNode array(JsonNode root, String field) throws ManifestException {
@@ -121,14 +137,22 @@ public final class ManifestParser {
 
   private static Descriptor descriptor(JsonNode node, String field) throws ManifestException {
     if (!node.isObject()) {
-      throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "has a " + field + " entry that is not an object");
+      throw new ManifestException(
+          Damage.MANIFEST_BAD_SHAPE, "has a " + field + " entry that is not an object");
     }
     JsonNode size = node.get("size");
     if (size == null || !size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
-      throw new ManifestException(Damage.BAD_SIZE,
-          "has a " + field + " entry with size " + (size == null ? "missing" : quote(size.toString())));
+      throw new ManifestException(
+          Damage.BAD_SIZE,
+          "has a "
+              + field
+              + " entry with size "
+              + (size == null ? "missing" : quote(size.toString())));
     }
-    return new Descriptor(MediaTypes.canonical(textOrNull(node, "mediaType")), digestOf(node, field, "digest"), size.asLong());
+    return new Descriptor(
+        MediaTypes.canonical(textOrNull(node, "mediaType")),
+        digestOf(node, field, "digest"),
+        size.asLong());
   }
 
   private static Digest digest(JsonNode layer, String field) throws ManifestException {
@@ -138,12 +162,14 @@ public final class ManifestParser {
   private static Digest digestOf(JsonNode node, String field, String key) throws ManifestException {
     String text = textOrNull(node, key);
     if (text == null) {
-      throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "has a " + field + " entry without " + key);
+      throw new ManifestException(
+          Damage.MANIFEST_BAD_SHAPE, "has a " + field + " entry without " + key);
     }
     try {
       return Digest.parse(text);
     } catch (InvalidDigestException e) {
-      throw new ManifestException(Damage.BAD_DIGEST, "has a " + field + " entry with " + e.getMessage());
+      throw new ManifestException(
+          Damage.BAD_DIGEST, "has a " + field + " entry with " + e.getMessage());
     }
   }
 
@@ -154,7 +180,8 @@ public final class ManifestParser {
     String os = textOrNull(node, "os");
     String architecture = textOrNull(node, "architecture");
     if (!node.isObject() || os == null || architecture == null) {
-      throw new ManifestException(Damage.MANIFEST_BAD_SHAPE, "has a platform without os and architecture");
+      throw new ManifestException(
+          Damage.MANIFEST_BAD_SHAPE, "has a platform without os and architecture");
     }
     return Optional.of(new Platform(os, architecture, textOrNull(node, "variant")));
   }
@@ -173,7 +200,10 @@ public final class ManifestParser {
     return true;
   }
 
-  /** Quotes text taken from the manifest for a one-line message: cut short, control characters escaped. */
+  /**
+   * Quotes text taken from the manifest for a one-line message: cut short, control characters
+   * escaped.
+   */
   private static String quote(String text) {
     return "\"" + escapeControls(text.length() > 80 ? text.substring(0, 80) + "…" : text) + "\"";
   }

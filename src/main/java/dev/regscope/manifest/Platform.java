@@ -14,6 +14,8 @@ public record Platform(String os, String architecture, String variant) {
 
   @Override
   public String toString() {
-    return variant == null || variant.isEmpty() ? os + "/" + architecture : os + "/" + architecture + "/" + variant;
+    return variant == null || variant.isEmpty()
+        ? os + "/" + architecture
+        : os + "/" + architecture + "/" + variant;
   }
 }

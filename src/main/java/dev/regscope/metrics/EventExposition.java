@@ -18,14 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event metrics, appended to {@code /metrics}. Read from the store (so counters survive restarts and
- * replicas sharing a database agree), but at most once per {@code maxAge} unless this process stored events
- * since: a scrape does not cost a query per tag every time. If the store cannot be read, the last numbers stay.
+ * The event metrics, appended to {@code /metrics}. Read from the store (so counters survive
+ * restarts and replicas sharing a database agree), but at most once per {@code maxAge} unless this
+ * process stored events since: a scrape does not cost a query per tag every time. If the store
+ * cannot be read, the last numbers stay.
  */
-public final class EventExposition implements java.util.function.Supplier<EventExposition.Rendered> {
+public final class EventExposition
+    implements java.util.function.Supplier<EventExposition.Rendered> {
   private static final Logger LOG = LoggerFactory.getLogger(EventExposition.class);
 
-  /** Text and its gzip member: gzip members concatenate, so it follows the scan's gzip body as it is. */
+  /**
+   * Text and its gzip member: gzip members concatenate, so it follows the scan's gzip body as it
+   * is.
+   */
   public record Rendered(byte[] plain, byte[] gzip) implements ExpositionPart {
     @Override
     public long size(boolean gzip) {
@@ -43,15 +48,19 @@ public final class EventExposition implements java.util.function.Supplier<EventE
   private final RepositoryFilter repositories;
   private final SeriesFilter series;
   private final long maxAgeNanos;
-  private EventStatistics.Totals totals = new EventStatistics.Totals(java.util.Map.of(), java.util.Map.of(),
-      java.util.List.of());
+  private EventStatistics.Totals totals =
+      new EventStatistics.Totals(java.util.Map.of(), java.util.Map.of(), java.util.List.of());
   private Rendered rendered;
   private long renderedAt;
   private long renderedStored = -1;
   private long renderedErrors = -1;
 
-  public EventExposition(EventStatistics statistics, EventReceiver receiver, RepositoryFilter repositories,
-      SeriesFilter series, Duration maxAge) {
+  public EventExposition(
+      EventStatistics statistics,
+      EventReceiver receiver,
+      RepositoryFilter repositories,
+      SeriesFilter series,
+      Duration maxAge) {
     this.statistics = statistics;
     this.receiver = receiver;
     this.repositories = repositories;
@@ -66,8 +75,11 @@ public final class EventExposition implements java.util.function.Supplier<EventE
 
   public synchronized Rendered current() {
     long now = System.nanoTime();
-    boolean fresh = rendered != null && now - renderedAt < maxAgeNanos && renderedStored == receiver.stored()
-        && renderedErrors == receiver.storeErrors();
+    boolean fresh =
+        rendered != null
+            && now - renderedAt < maxAgeNanos
+            && renderedStored == receiver.stored()
+            && renderedErrors == receiver.storeErrors();
     if (fresh) {
       return rendered;
     }
@@ -75,7 +87,8 @@ public final class EventExposition implements java.util.function.Supplier<EventE
     try {
       totals = statistics.read();
     } catch (SQLException e) {
-      LOG.warn("cannot read the event store for metrics, serving the last numbers: {}",
+      LOG.warn(
+          "cannot read the event store for metrics, serving the last numbers: {}",
           String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
     rendered = render(EventFamilies.families(totals, receiver.storeErrors(), repositories, series));
@@ -85,7 +98,8 @@ public final class EventExposition implements java.util.function.Supplier<EventE
     return rendered;
   }
 
-  private static Rendered render(java.util.List<io.prometheus.client.Collector.MetricFamilySamples> families) {
+  private static Rendered render(
+      java.util.List<io.prometheus.client.Collector.MetricFamilySamples> families) {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     try (Writer writer = new OutputStreamWriter(plain, StandardCharsets.UTF_8)) {
       TextFormat.write004(writer, Collections.enumeration(families));

@@ -16,7 +16,9 @@ public final class Exposition {
   }
 
   public static void write(ScanState state, SeriesFilter filter, Writer out) throws IOException {
-    TextFormat.write004(out, Collections.<MetricFamilySamples>enumeration(RegistryCollector.families(state, filter)));
+    TextFormat.write004(
+        out,
+        Collections.<MetricFamilySamples>enumeration(RegistryCollector.families(state, filter)));
     out.flush();
   }
 }

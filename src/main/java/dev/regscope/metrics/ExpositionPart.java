@@ -3,8 +3,8 @@ package dev.regscope.metrics;
 import java.io.InputStream;
 
 /**
- * A piece of the {@code /metrics} body, rendered once, as text and as gzip. Pieces are served one after another:
- * text concatenates, and so do gzip members, which a client reads as one stream.
+ * A piece of the {@code /metrics} body, rendered once, as text and as gzip. Pieces are served one
+ * after another: text concatenates, and so do gzip members, which a client reads as one stream.
  */
 public interface ExpositionPart {
   /** The size in bytes of the form asked for. */

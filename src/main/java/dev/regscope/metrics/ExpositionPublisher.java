@@ -4,10 +4,11 @@ import dev.regscope.model.ScanState;
 import java.util.function.Consumer;
 
 /**
- * Renders each newly published state once, right after its scan, and hands the rendering to every scrape
- * until the next one.
+ * Renders each newly published state once, right after its scan, and hands the rendering to every
+ * scrape until the next one.
  */
-public final class ExpositionPublisher implements Consumer<ScanState>, java.util.function.Supplier<RenderedExposition> {
+public final class ExpositionPublisher
+    implements Consumer<ScanState>, java.util.function.Supplier<RenderedExposition> {
   private record Published(ScanState state, RenderedExposition exposition) {}
 
   private final SeriesFilter filter;
@@ -15,7 +16,8 @@ public final class ExpositionPublisher implements Consumer<ScanState>, java.util
 
   public ExpositionPublisher(SeriesFilter filter) {
     this.filter = filter;
-    this.current = new Published(ScanState.EMPTY, RenderedExposition.render(ScanState.EMPTY, filter));
+    this.current =
+        new Published(ScanState.EMPTY, RenderedExposition.render(ScanState.EMPTY, filter));
   }
 
   /** Called by the scan thread after each scan. */

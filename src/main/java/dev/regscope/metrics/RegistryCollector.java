@@ -1,10 +1,10 @@
 package dev.regscope.metrics;
 
-import dev.regscope.model.BrokenTag;
 import dev.regscope.core.Damage;
+import dev.regscope.model.BrokenTag;
 import dev.regscope.model.RepositoryStats;
-import dev.regscope.model.Snapshot;
 import dev.regscope.model.ScanState;
+import dev.regscope.model.Snapshot;
 import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.CounterMetricFamily;
@@ -16,8 +16,9 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Turns the published {@link ScanState} into metric families. It never touches the disk: everything comes
- * from the snapshot (the one exception is on-demand mode, where asking the supplier runs the shared scan).
+ * Turns the published {@link ScanState} into metric families. It never touches the disk: everything
+ * comes from the snapshot (the one exception is on-demand mode, where asking the supplier runs the
+ * shared scan).
  */
 public final class RegistryCollector extends Collector implements Collector.Describable {
   private static final List<String> REPO = List.of("repository");
@@ -55,13 +56,21 @@ public final class RegistryCollector extends Collector implements Collector.Desc
     return families;
   }
 
-  private static void addRegistry(Snapshot snapshot, SeriesFilter filter, List<MetricFamilySamples> families) {
-    GaugeMetricFamily tags = new GaugeMetricFamily("repository_tags_total",
-        "Tags in the repository, readable or broken.", REPO);
-    GaugeMetricFamily revisions = new GaugeMetricFamily("repository_revisions_total",
-        "Manifest revisions in the repository (tagged, untagged and index children).", REPO);
-    GaugeMetricFamily broken = new GaugeMetricFamily("regscope_broken_tags",
-        "Tags whose manifest or a child manifest is missing or unreadable, by reason.", List.of("repository", "reason"));
+  private static void addRegistry(
+      Snapshot snapshot, SeriesFilter filter, List<MetricFamilySamples> families) {
+    GaugeMetricFamily tags =
+        new GaugeMetricFamily(
+            "repository_tags_total", "Tags in the repository, readable or broken.", REPO);
+    GaugeMetricFamily revisions =
+        new GaugeMetricFamily(
+            "repository_revisions_total",
+            "Manifest revisions in the repository (tagged, untagged and index children).",
+            REPO);
+    GaugeMetricFamily broken =
+        new GaugeMetricFamily(
+            "regscope_broken_tags",
+            "Tags whose manifest or a child manifest is missing or unreadable, by reason.",
+            List.of("repository", "reason"));
 
     for (RepositoryStats repository : snapshot.repositories()) {
       String name = repository.name();
@@ -73,56 +82,115 @@ public final class RegistryCollector extends Collector implements Collector.Desc
       }
       reasons.forEach((reason, count) -> broken.addMetric(List.of(name, reason.label()), count));
     }
-    families.addAll(List.of(tags, revisions,
-        TagSamples.family("repository_tag_layers_total",
-            "Layers of the image the tag points at; for a multi-platform tag, the sum over its child manifests.",
-            snapshot, filter, (repository, tag) -> TagSamples.sample("repository_tag_layers_total", TAG,
-                List.of(repository.name(), tag.name()), tag.layers())),
-        TagSamples.family("repository_tag_size_bytes",
-            "Sum of the sizes of the layers counted in repository_tag_layers_total.",
-            snapshot, filter, (repository, tag) -> TagSamples.sample("repository_tag_size_bytes", TAG,
-                List.of(repository.name(), tag.name()), tag.sizeBytes())),
-        TagSamples.family("repository_tag_platform_layers",
-            "Layers of the child manifests of a multi-platform tag for one platform.",
-            snapshot, filter, (repository, tag) -> tag.platforms().stream().map(platform -> new Sample(
-                "repository_tag_platform_layers", PLATFORM,
-                List.of(repository.name(), tag.name(), platform.platform()), platform.layers()))),
-        TagSamples.family("repository_tag_platform_size_bytes",
-            "Size of the layers of the child manifests of a multi-platform tag for one platform.",
-            snapshot, filter, (repository, tag) -> tag.platforms().stream().map(platform -> new Sample(
-                "repository_tag_platform_size_bytes", PLATFORM,
-                List.of(repository.name(), tag.name(), platform.platform()), platform.sizeBytes()))),
-        broken));
+    families.addAll(
+        List.of(
+            tags,
+            revisions,
+            TagSamples.family(
+                "repository_tag_layers_total",
+                "Layers of the image the tag points at; for a multi-platform tag, the sum over its child manifests.",
+                snapshot,
+                filter,
+                (repository, tag) ->
+                    TagSamples.sample(
+                        "repository_tag_layers_total",
+                        TAG,
+                        List.of(repository.name(), tag.name()),
+                        tag.layers())),
+            TagSamples.family(
+                "repository_tag_size_bytes",
+                "Sum of the sizes of the layers counted in repository_tag_layers_total.",
+                snapshot,
+                filter,
+                (repository, tag) ->
+                    TagSamples.sample(
+                        "repository_tag_size_bytes",
+                        TAG,
+                        List.of(repository.name(), tag.name()),
+                        tag.sizeBytes())),
+            TagSamples.family(
+                "repository_tag_platform_layers",
+                "Layers of the child manifests of a multi-platform tag for one platform.",
+                snapshot,
+                filter,
+                (repository, tag) ->
+                    tag.platforms().stream()
+                        .map(
+                            platform ->
+                                new Sample(
+                                    "repository_tag_platform_layers",
+                                    PLATFORM,
+                                    List.of(repository.name(), tag.name(), platform.platform()),
+                                    platform.layers()))),
+            TagSamples.family(
+                "repository_tag_platform_size_bytes",
+                "Size of the layers of the child manifests of a multi-platform tag for one platform.",
+                snapshot,
+                filter,
+                (repository, tag) ->
+                    tag.platforms().stream()
+                        .map(
+                            platform ->
+                                new Sample(
+                                    "repository_tag_platform_size_bytes",
+                                    PLATFORM,
+                                    List.of(repository.name(), tag.name(), platform.platform()),
+                                    platform.sizeBytes()))),
+            broken));
     HygieneFamilies.add(snapshot, filter, families);
 
-    families.add(new GaugeMetricFamily("regscope_scan_duration_seconds",
-        "Wall-clock time of the last complete scan.", snapshot.duration().toNanos() / 1e9));
-    families.add(new GaugeMetricFamily("regscope_scan_last_success_timestamp_seconds",
-        "Unix time at which the last complete scan finished.", snapshot.finishedAt().toEpochMilli() / 1e3));
-    families.add(new GaugeMetricFamily("regscope_scan_repositories",
-        "Repositories seen in the last complete scan.", snapshot.repositories().size()));
-    families.add(new GaugeMetricFamily("regscope_scan_tags",
-        "Tags seen in the last complete scan.", snapshot.tagCount()));
-    families.add(new GaugeMetricFamily("regscope_scan_manifests",
-        "Distinct manifests (tagged and index children) read or found in cache in the last complete scan.",
-        snapshot.manifests()));
-    GaugeMetricFamily problems = new GaugeMetricFamily("regscope_scan_problems",
-        "Damaged files and folders met in the last complete scan, by reason.", List.of("reason"));
-    snapshot.problemCounts().forEach((damage, count) -> problems.addMetric(List.of(damage.label()), count));
+    families.add(
+        new GaugeMetricFamily(
+            "regscope_scan_duration_seconds",
+            "Wall-clock time of the last complete scan.",
+            snapshot.duration().toNanos() / 1e9));
+    families.add(
+        new GaugeMetricFamily(
+            "regscope_scan_last_success_timestamp_seconds",
+            "Unix time at which the last complete scan finished.",
+            snapshot.finishedAt().toEpochMilli() / 1e3));
+    families.add(
+        new GaugeMetricFamily(
+            "regscope_scan_repositories",
+            "Repositories seen in the last complete scan.",
+            snapshot.repositories().size()));
+    families.add(
+        new GaugeMetricFamily(
+            "regscope_scan_tags", "Tags seen in the last complete scan.", snapshot.tagCount()));
+    families.add(
+        new GaugeMetricFamily(
+            "regscope_scan_manifests",
+            "Distinct manifests (tagged and index children) read or found in cache in the last complete scan.",
+            snapshot.manifests()));
+    GaugeMetricFamily problems =
+        new GaugeMetricFamily(
+            "regscope_scan_problems",
+            "Damaged files and folders met in the last complete scan, by reason.",
+            List.of("reason"));
+    snapshot
+        .problemCounts()
+        .forEach((damage, count) -> problems.addMetric(List.of(damage.label()), count));
     families.add(problems);
   }
 
   private static void addHealth(ScanState state, List<MetricFamilySamples> families) {
-    CounterMetricFamily errors = new CounterMetricFamily("regscope_scan_errors_total",
-        "Damage met while scanning, summed over all scans since start, by reason.", List.of("reason"));
+    CounterMetricFamily errors =
+        new CounterMetricFamily(
+            "regscope_scan_errors_total",
+            "Damage met while scanning, summed over all scans since start, by reason.",
+            List.of("reason"));
     for (Damage damage : Damage.values()) {
       // Every reason is exported from the start, so rate() and increase() see the first error.
       errors.addMetric(List.of(damage.label()), state.errorTotals().getOrDefault(damage, 0L));
     }
     families.add(errors);
-    families.add(new CounterMetricFamily("regscope_scans_total",
-        "Complete scans since start.", state.scans()));
-    families.add(new CounterMetricFamily("regscope_scan_failures_total",
-        "Scans that could not list the tree at all; the previous snapshot stayed published.", state.failedScans()));
+    families.add(
+        new CounterMetricFamily(
+            "regscope_scans_total", "Complete scans since start.", state.scans()));
+    families.add(
+        new CounterMetricFamily(
+            "regscope_scan_failures_total",
+            "Scans that could not list the tree at all; the previous snapshot stayed published.",
+            state.failedScans()));
   }
 }

@@ -15,12 +15,16 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The {@code /metrics} body of one published state, rendered and gzip-compressed once, so a scrape costs a
- * memory copy instead of a render. Very large expositions keep only the compressed form (Prometheus always asks
- * for gzip); a client that does not is answered by decompressing on the fly.
+ * The {@code /metrics} body of one published state, rendered and gzip-compressed once, so a scrape
+ * costs a memory copy instead of a render. Very large expositions keep only the compressed form
+ * (Prometheus always asks for gzip); a client that does not is answered by decompressing on the
+ * fly.
  */
 public final class RenderedExposition implements ExpositionPart {
-  /** Above this, the plain text is not kept in memory: at 100k tags it would be 24 MB beside 2 MB of gzip. */
+  /**
+   * Above this, the plain text is not kept in memory: at 100k tags it would be 24 MB beside 2 MB of
+   * gzip.
+   */
   static final long KEEP_PLAIN_UP_TO = 4L << 20;
 
   private final ChunkedBytes gzip;
@@ -37,8 +41,9 @@ public final class RenderedExposition implements ExpositionPart {
     ChunkedBytes gzip = new ChunkedBytes();
     Tee tee;
     try (GZIPOutputStream compressor = new FastGzip(gzip);
-         Writer writer = new OutputStreamWriter(tee = new Tee(compressor), StandardCharsets.UTF_8)) {
-      TextFormat.write004(writer, Collections.enumeration(RegistryCollector.families(state, filter)));
+        Writer writer = new OutputStreamWriter(tee = new Tee(compressor), StandardCharsets.UTF_8)) {
+      TextFormat.write004(
+          writer, Collections.enumeration(RegistryCollector.families(state, filter)));
     } catch (IOException e) {
       throw new UncheckedIOException("rendering into memory cannot fail", e);
     }
@@ -92,7 +97,10 @@ public final class RenderedExposition implements ExpositionPart {
     }
   }
 
-  /** gzip at the fastest level: the body is compressed once per scan, and it crosses a local network. */
+  /**
+   * gzip at the fastest level: the body is compressed once per scan, and it crosses a local
+   * network.
+   */
   private static final class FastGzip extends GZIPOutputStream {
     FastGzip(OutputStream out) throws IOException {
       super(out, 1 << 16);

@@ -14,10 +14,10 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Tag-level samples made while the exposition is written instead of held in lists: at a million tags the held
- * samples of the tag-level families took more than a gigabyte for a moment after each scan, where the snapshot
- * itself takes a few hundred megabytes. The exposition writer only iterates; {@link #get} and {@link #size} walk
- * the samples again, for tests.
+ * Tag-level samples made while the exposition is written instead of held in lists: at a million
+ * tags the held samples of the tag-level families took more than a gigabyte for a moment after each
+ * scan, where the snapshot itself takes a few hundred megabytes. The exposition writer only
+ * iterates; {@link #get} and {@link #size} walk the samples again, for tests.
  */
 final class TagSamples extends AbstractList<Sample> {
   private final Supplier<Stream<Sample>> samples;
@@ -27,19 +27,32 @@ final class TagSamples extends AbstractList<Sample> {
   }
 
   /**
-   * A family with one sample per exported tag (or more, or none: {@code perTag} returns a stream for each),
-   * made from the snapshot each time it is iterated.
+   * A family with one sample per exported tag (or more, or none: {@code perTag} returns a stream
+   * for each), made from the snapshot each time it is iterated.
    */
-  static MetricFamilySamples family(String name, String help, Snapshot snapshot, SeriesFilter filter,
+  static MetricFamilySamples family(
+      String name,
+      String help,
+      Snapshot snapshot,
+      SeriesFilter filter,
       BiFunction<RepositoryStats, TagStats, Stream<Sample>> perTag) {
-    return new MetricFamilySamples(name, Type.GAUGE, help, new TagSamples(() -> snapshot.repositories().stream()
-        .flatMap(repository -> repository.tags().stream()
-            .filter(tag -> filter.exportsTag(tag.name()))
-            .flatMap(tag -> perTag.apply(repository, tag)))));
+    return new MetricFamilySamples(
+        name,
+        Type.GAUGE,
+        help,
+        new TagSamples(
+            () ->
+                snapshot.repositories().stream()
+                    .flatMap(
+                        repository ->
+                            repository.tags().stream()
+                                .filter(tag -> filter.exportsTag(tag.name()))
+                                .flatMap(tag -> perTag.apply(repository, tag)))));
   }
 
   /** One sample of {@code name} with these labels. */
-  static Stream<Sample> sample(String name, List<String> labelNames, List<String> labels, double value) {
+  static Stream<Sample> sample(
+      String name, List<String> labelNames, List<String> labels, double value) {
     return Stream.of(new Sample(name, labelNames, labels, value));
   }
 
@@ -50,7 +63,11 @@ final class TagSamples extends AbstractList<Sample> {
 
   @Override
   public Sample get(int index) {
-    return samples.get().skip(index).findFirst().orElseThrow(() -> new IndexOutOfBoundsException(index));
+    return samples
+        .get()
+        .skip(index)
+        .findFirst()
+        .orElseThrow(() -> new IndexOutOfBoundsException(index));
   }
 
   @Override

@@ -3,14 +3,19 @@ package dev.regscope.model;
 import java.util.List;
 
 /** What a scan found in one repository; tags and broken tags are sorted by name. */
-public record RepositoryStats(String name, long revisions, List<TagStats> tags, List<BrokenTag> brokenTags,
+public record RepositoryStats(
+    String name,
+    long revisions,
+    List<TagStats> tags,
+    List<BrokenTag> brokenTags,
     RepositoryHygiene hygiene) {
   public RepositoryStats {
     tags = List.copyOf(tags);
     brokenTags = List.copyOf(brokenTags);
   }
 
-  public RepositoryStats(String name, long revisions, List<TagStats> tags, List<BrokenTag> brokenTags) {
+  public RepositoryStats(
+      String name, long revisions, List<TagStats> tags, List<BrokenTag> brokenTags) {
     this(name, revisions, tags, brokenTags, RepositoryHygiene.NONE);
   }
 

@@ -1,7 +1,6 @@
 package dev.regscope.model;
 
 import dev.regscope.core.Damage;
-import dev.regscope.model.Snapshot;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,14 +12,18 @@ import java.util.Optional;
  * @param errorTotals damage met, summed over every scan since start
  * @param scans completed scans; {@code failedScans} scans that could not list the tree at all
  */
-public record ScanState(Optional<Snapshot> latest, Map<Damage, Long> errorTotals, long scans, long failedScans) {
+public record ScanState(
+    Optional<Snapshot> latest, Map<Damage, Long> errorTotals, long scans, long failedScans) {
   public static final ScanState EMPTY = new ScanState(Optional.empty(), Map.of(), 0, 0);
 
   public ScanState {
     errorTotals = Map.copyOf(errorTotals);
   }
 
-  /** The state after a successful scan: its snapshot replaces the last, its problems add to the totals. */
+  /**
+   * The state after a successful scan: its snapshot replaces the last, its problems add to the
+   * totals.
+   */
   public ScanState after(Snapshot snapshot) {
     Map<Damage, Long> totals = new EnumMap<>(Damage.class);
     totals.putAll(errorTotals);

@@ -23,7 +23,11 @@ public record Snapshot(
     uploads = List.copyOf(uploads);
   }
 
-  public Snapshot(Instant finishedAt, Duration duration, List<RepositoryStats> repositories, List<ScanProblem> problems,
+  public Snapshot(
+      Instant finishedAt,
+      Duration duration,
+      List<RepositoryStats> repositories,
+      List<ScanProblem> problems,
       int manifests) {
     this(finishedAt, duration, repositories, problems, manifests, StoreHygiene.NONE, List.of());
   }

@@ -2,7 +2,10 @@ package dev.regscope.report;
 
 import java.util.Locale;
 
-/** Formats byte counts in binary units, the way {@code du -h} readers expect: {@code 512 B}, {@code 1.5 MiB}. */
+/**
+ * Formats byte counts in binary units, the way {@code du -h} readers expect: {@code 512 B}, {@code
+ * 1.5 MiB}.
+ */
 final class HumanBytes {
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
@@ -18,6 +21,10 @@ final class HumanBytes {
       value /= 1024;
       unit++;
     }
-    return String.format(Locale.ROOT, value < 10 ? "%.2f %s" : value < 100 ? "%.1f %s" : "%.0f %s", value, UNITS[unit]);
+    return String.format(
+        Locale.ROOT,
+        value < 10 ? "%.2f %s" : value < 100 ? "%.1f %s" : "%.0f %s",
+        value,
+        UNITS[unit]);
   }
 }

@@ -10,9 +10,12 @@ import dev.regscope.model.UploadStats;
 import java.io.IOException;
 import java.io.Writer;
 
-/** {@code regscope report --format json}: the same report, complete (every broken tag), for scripts. */
+/**
+ * {@code regscope report --format json}: the same report, complete (every broken tag), for scripts.
+ */
 public final class HygieneReportJson {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private HygieneReportJson() {}
 
@@ -30,24 +33,51 @@ public final class HygieneReportJson {
     totals.put("blobBytes", report.store().blobBytes());
     ArrayNode largest = root.putArray("largestRepositories");
     for (RepositoryStats r : report.largest()) {
-      largest.addObject().put("repository", r.name()).put("exclusiveBytes", r.hygiene().exclusiveSizeBytes())
-          .put("sizeBytes", r.hygiene().sizeBytes()).put("tags", r.tagCount());
+      largest
+          .addObject()
+          .put("repository", r.name())
+          .put("exclusiveBytes", r.hygiene().exclusiveSizeBytes())
+          .put("sizeBytes", r.hygiene().sizeBytes())
+          .put("tags", r.tagCount());
     }
     ObjectNode gc = root.putObject("garbageCollection");
-    gc.set("unreferenced", reclaimable(report.store().unreferenced(),
-        "registry garbage-collect /etc/docker/registry/config.yml"));
-    gc.set("untagged", reclaimable(report.store().untagged(),
-        "registry garbage-collect --delete-untagged /etc/docker/registry/config.yml"));
+    gc.set(
+        "unreferenced",
+        reclaimable(
+            report.store().unreferenced(),
+            "registry garbage-collect /etc/docker/registry/config.yml"));
+    gc.set(
+        "untagged",
+        reclaimable(
+            report.store().untagged(),
+            "registry garbage-collect --delete-untagged /etc/docker/registry/config.yml"));
     gc.put("deleteUntaggedWouldBreakTags", report.deleteUntaggedBrokenTags());
     ArrayNode broken = root.putArray("brokenTags");
-    report.brokenTags().forEach(b -> broken.addObject().put("repository", b.repository()).put("tag", b.tag())
-        .put("reason", b.reason()));
+    report
+        .brokenTags()
+        .forEach(
+            b ->
+                broken
+                    .addObject()
+                    .put("repository", b.repository())
+                    .put("tag", b.tag())
+                    .put("reason", b.reason()));
     ArrayNode untagged = root.putArray("untaggedManifests");
-    report.untagged().forEach(r -> untagged.addObject().put("repository", r.name())
-        .put("count", r.hygiene().untaggedManifests()));
+    report
+        .untagged()
+        .forEach(
+            r ->
+                untagged
+                    .addObject()
+                    .put("repository", r.name())
+                    .put("count", r.hygiene().untaggedManifests()));
     ArrayNode uploads = root.putArray("staleUploads");
     for (UploadStats u : report.staleUploads()) {
-      uploads.addObject().put("repository", u.repository()).put("count", u.count()).put("bytes", u.bytes())
+      uploads
+          .addObject()
+          .put("repository", u.repository())
+          .put("count", u.count())
+          .put("bytes", u.bytes())
           .put("oldestStartedAt", u.oldestStartedAt().toString());
     }
     JSON.writeValue(out, root);
@@ -55,7 +85,9 @@ public final class HygieneReportJson {
 
   private static ObjectNode reclaimable(Reclaimable reclaimable, String command) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("blobs", reclaimable.blobs().size()).put("bytes", reclaimable.bytes()).put("command", command);
+    node.put("blobs", reclaimable.blobs().size())
+        .put("bytes", reclaimable.bytes())
+        .put("command", command);
     return node;
   }
 }

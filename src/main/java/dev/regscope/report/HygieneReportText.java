@@ -7,7 +7,10 @@ import dev.regscope.report.HygieneReport.BrokenTagLine;
 import java.io.PrintWriter;
 import java.time.Duration;
 
-/** {@code regscope report} as one screen of text: totals, what to delete, what garbage collection frees, damage. */
+/**
+ * {@code regscope report} as one screen of text: totals, what to delete, what garbage collection
+ * frees, damage.
+ */
 public final class HygieneReportText {
   /** Broken tags listed one by one up to this many; the rest are counted. */
   static final int BROKEN_SHOWN = 20;
@@ -17,31 +20,40 @@ public final class HygieneReportText {
   public static void write(HygieneReport report, PrintWriter out) {
     HygieneReport.Totals totals = report.totals();
     StoreHygiene store = report.store();
-    out.printf("%d repositories, %d tags (%d broken), %d untagged manifests", totals.repositories(), totals.tags(),
-        totals.brokenTags(), totals.untaggedManifests());
+    out.printf(
+        "%d repositories, %d tags (%d broken), %d untagged manifests",
+        totals.repositories(), totals.tags(), totals.brokenTags(), totals.untaggedManifests());
     if (store.complete()) {
       out.printf(", %d blobs, %s%n", store.blobs(), HumanBytes.format(store.blobBytes()));
     } else {
-      out.printf("%nthe blob store could not be read completely: blob totals and reclaimable space are unknown%n");
+      out.printf(
+          "%nthe blob store could not be read completely: blob totals and reclaimable space are unknown%n");
     }
 
     out.printf("%nLargest repositories by what deleting them would free:%n");
     out.printf("  %-40s %12s %12s %6s%n", "REPOSITORY", "EXCLUSIVE", "SIZE", "TAGS");
     for (RepositoryStats r : report.largest()) {
-      out.printf("  %-40s %12s %12s %6d%n", r.name(), HumanBytes.format(r.hygiene().exclusiveSizeBytes()),
-          HumanBytes.format(r.hygiene().sizeBytes()), r.tagCount());
+      out.printf(
+          "  %-40s %12s %12s %6d%n",
+          r.name(),
+          HumanBytes.format(r.hygiene().exclusiveSizeBytes()),
+          HumanBytes.format(r.hygiene().sizeBytes()),
+          r.tagCount());
     }
 
     if (store.complete()) {
       out.printf("%nGarbage collection would free:%n");
-      out.printf("  %s in %d blobs no manifest references:%n      registry garbage-collect /etc/docker/registry/config.yml%n",
+      out.printf(
+          "  %s in %d blobs no manifest references:%n      registry garbage-collect /etc/docker/registry/config.yml%n",
           HumanBytes.format(store.unreferenced().bytes()), store.unreferenced().blobs().size());
-      out.printf("  %s in %d blobs no tag reaches (untagged manifests included):%n"
+      out.printf(
+          "  %s in %d blobs no tag reaches (untagged manifests included):%n"
               + "      registry garbage-collect --delete-untagged /etc/docker/registry/config.yml%n",
           HumanBytes.format(store.untagged().bytes()), store.untagged().blobs().size());
       if (report.deleteUntaggedBrokenTags() > 0) {
-        out.printf("  WARNING: registry 2.8's --delete-untagged also deletes the children of multi-platform images"
-            + " (distribution#3178):%n  it would break %d tags. Run it only with a fixed registry version.%n",
+        out.printf(
+            "  WARNING: registry 2.8's --delete-untagged also deletes the children of multi-platform images"
+                + " (distribution#3178):%n  it would break %d tags. Run it only with a fixed registry version.%n",
             report.deleteUntaggedBrokenTags());
       }
       out.println("  Stop the registry or make it read-only while it collects.");
@@ -49,15 +61,21 @@ public final class HygieneReportText {
 
     if (!report.brokenTags().isEmpty()) {
       out.printf("%nBroken tags (cannot be pulled):%n");
-      report.brokenTags().stream().limit(BROKEN_SHOWN)
-          .forEach((BrokenTagLine b) -> out.printf("  %s:%s  %s%n", b.repository(), b.tag(), b.reason()));
+      report.brokenTags().stream()
+          .limit(BROKEN_SHOWN)
+          .forEach(
+              (BrokenTagLine b) ->
+                  out.printf("  %s:%s  %s%n", b.repository(), b.tag(), b.reason()));
       if (report.brokenTags().size() > BROKEN_SHOWN) {
-        out.printf("  ... and %d more (regscope report --format json lists all)%n",
+        out.printf(
+            "  ... and %d more (regscope report --format json lists all)%n",
             report.brokenTags().size() - BROKEN_SHOWN);
       }
     }
     if (totals.missingBlobs() > 0) {
-      out.printf("%n%d blobs that tags reference are missing from the blob store.%n", totals.missingBlobs());
+      out.printf(
+          "%n%d blobs that tags reference are missing from the blob store.%n",
+          totals.missingBlobs());
     }
 
     if (!report.untagged().isEmpty()) {
@@ -68,12 +86,14 @@ public final class HygieneReportText {
     }
 
     if (!report.staleUploads().isEmpty()) {
-      out.printf("%nUploads older than %d days (the registry purges these unless purging is off):%n",
+      out.printf(
+          "%nUploads older than %d days (the registry purges these unless purging is off):%n",
           HygieneReport.STALE_UPLOAD.toDays());
       for (UploadStats u : report.staleUploads()) {
         long days = Duration.between(u.oldestStartedAt(), report.scannedAt()).toDays();
-        out.printf("  %-40s %3d uploads, %s, oldest %d days%n", u.repository(), u.count(),
-            HumanBytes.format(u.bytes()), days);
+        out.printf(
+            "  %-40s %3d uploads, %s, oldest %d days%n",
+            u.repository(), u.count(), HumanBytes.format(u.bytes()), days);
       }
     }
     out.flush();

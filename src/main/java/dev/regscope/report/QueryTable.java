@@ -15,7 +15,10 @@ public final class QueryTable {
 
   public static void writeTable(QueryResult result, PrintWriter out) {
     List<String[]> cells = new ArrayList<>();
-    cells.add(result.columns().stream().map(c -> c.toUpperCase(java.util.Locale.ROOT)).toArray(String[]::new));
+    cells.add(
+        result.columns().stream()
+            .map(c -> c.toUpperCase(java.util.Locale.ROOT))
+            .toArray(String[]::new));
     for (List<Object> row : result.rows()) {
       cells.add(row.stream().map(QueryTable::text).toArray(String[]::new));
     }
@@ -28,7 +31,8 @@ public final class QueryTable {
     for (String[] line : cells) {
       StringBuilder text = new StringBuilder();
       for (int i = 0; i < line.length; i++) {
-        text.append(i == line.length - 1 ? line[i] : String.format("%-" + widths[i] + "s  ", line[i]));
+        text.append(
+            i == line.length - 1 ? line[i] : String.format("%-" + widths[i] + "s  ", line[i]));
       }
       out.println(text.toString().stripTrailing());
     }
@@ -38,7 +42,8 @@ public final class QueryTable {
   }
 
   public static void writeJson(QueryResult result, PrintWriter out) throws IOException {
-    JsonGenerator json = new ObjectMapper().getFactory().createGenerator(out).useDefaultPrettyPrinter();
+    JsonGenerator json =
+        new ObjectMapper().getFactory().createGenerator(out).useDefaultPrettyPrinter();
     json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     json.writeStartArray();
     for (List<Object> row : result.rows()) {

@@ -15,7 +15,8 @@ import java.io.Writer;
 
 /** The script view of a scan: every repository, tag, broken tag and problem, as stable JSON. */
 public final class ScanJson {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ScanJson() {}
 
@@ -46,7 +47,11 @@ public final class ScanJson {
         tag.put("sizeBytes", t.sizeBytes());
         ArrayNode platforms = tag.putArray("platforms");
         for (PlatformStats p : t.platforms()) {
-          platforms.addObject().put("platform", p.platform()).put("layers", p.layers()).put("sizeBytes", p.sizeBytes());
+          platforms
+              .addObject()
+              .put("platform", p.platform())
+              .put("layers", p.layers())
+              .put("sizeBytes", p.sizeBytes());
         }
       }
       ArrayNode broken = repository.putArray("brokenTags");
@@ -56,7 +61,11 @@ public final class ScanJson {
     }
     ArrayNode problems = root.putArray("problems");
     for (ScanProblem p : snapshot.problems()) {
-      problems.addObject().put("path", p.path().toString()).put("reason", p.damage().label()).put("message", p.message());
+      problems
+          .addObject()
+          .put("path", p.path().toString())
+          .put("reason", p.damage().label())
+          .put("message", p.message());
     }
     return root;
   }

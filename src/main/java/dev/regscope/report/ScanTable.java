@@ -13,21 +13,35 @@ public final class ScanTable {
 
   public static void write(Snapshot snapshot, PrintWriter out) {
     List<RepositoryStats> rows = new ArrayList<>(snapshot.repositories());
-    rows.sort(Comparator.comparingLong(RepositoryStats::taggedBytes).reversed()
-        .thenComparing(RepositoryStats::name));
-    int width = Math.max("REPOSITORY".length(),
-        rows.stream().mapToInt(r -> r.name().length()).max().orElse(0));
+    rows.sort(
+        Comparator.comparingLong(RepositoryStats::taggedBytes)
+            .reversed()
+            .thenComparing(RepositoryStats::name));
+    int width =
+        Math.max(
+            "REPOSITORY".length(), rows.stream().mapToInt(r -> r.name().length()).max().orElse(0));
     String format = "%-" + width + "s  %6s  %6s  %9s  %10s%n";
     out.printf(format, "REPOSITORY", "TAGS", "BROKEN", "REVISIONS", "TAGS SIZE");
     for (RepositoryStats r : rows) {
-      out.printf(format, r.name(), r.tagCount(), r.brokenTags().size(), r.revisions(),
+      out.printf(
+          format,
+          r.name(),
+          r.tagCount(),
+          r.brokenTags().size(),
+          r.revisions(),
           HumanBytes.format(r.taggedBytes()));
     }
     long broken = rows.stream().mapToLong(r -> r.brokenTags().size()).sum();
-    out.printf("%n%d repositories, %d tags (%d broken), %d manifests, %d problems, scanned in %d ms%n",
-        rows.size(), snapshot.tagCount(), broken, snapshot.manifests(), snapshot.problems().size(),
+    out.printf(
+        "%n%d repositories, %d tags (%d broken), %d manifests, %d problems, scanned in %d ms%n",
+        rows.size(),
+        snapshot.tagCount(),
+        broken,
+        snapshot.manifests(),
+        snapshot.problems().size(),
         snapshot.duration().toMillis());
-    out.println("TAGS SIZE adds up the size of every tag; layers shared between tags count once per tag.");
+    out.println(
+        "TAGS SIZE adds up the size of every tag; layers shared between tags count once per tag.");
     out.flush();
   }
 }

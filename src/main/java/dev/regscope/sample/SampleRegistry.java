@@ -3,8 +3,8 @@ package dev.regscope.sample;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.regscope.manifest.MediaTypes;
 import dev.regscope.core.Digest;
+import dev.regscope.manifest.MediaTypes;
 import dev.regscope.storage.StorageLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Writes a synthetic registry v2 tree, laid out as registry 2.8 writes it, of any size: nested repositories,
- * base layers shared by every repository, images with several tags, multi-platform indexes with an attestation
- * child, an untagged revision per repository, unfinished uploads and orphan blobs. Manifest and config digests
- * are the real sha256 of their bytes. It only ever writes into an empty or new folder.
+ * Writes a synthetic registry v2 tree, laid out as registry 2.8 writes it, of any size: nested
+ * repositories, base layers shared by every repository, images with several tags, multi-platform
+ * indexes with an attestation child, an untagged revision per repository, unfinished uploads and
+ * orphan blobs. Manifest and config digests are the real sha256 of their bytes. It only ever writes
+ * into an empty or new folder.
  */
 public final class SampleRegistry {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,16 +32,27 @@ public final class SampleRegistry {
    * @param imagesPerRepository distinct tagged manifests per repository; tags are spread over them
    * @param indexEvery every n-th image of a repository is a multi-platform index (0: none)
    * @param layerBytes upper bound of a random layer's size
-   * @param sparseLayers write layer blobs as sparse files of the right size (for huge trees) instead of bytes
+   * @param sparseLayers write layer blobs as sparse files of the right size (for huge trees)
+   *     instead of bytes
    */
-  public record Spec(int repositories, int tagsPerRepository, int imagesPerRepository, int indexEvery,
-      int layerBytes, boolean sparseLayers, long seed) {
+  public record Spec(
+      int repositories,
+      int tagsPerRepository,
+      int imagesPerRepository,
+      int indexEvery,
+      int layerBytes,
+      boolean sparseLayers,
+      long seed) {
     /** The quick-start sample: a few repositories with real layer bytes. */
     public static final Spec SMALL = new Spec(6, 5, 3, 3, 48 * 1024, false, 42);
 
-    /** A benchmark tree of about {@code tags} tags: 50 tags over 16 manifests per repository, like real ones. */
+    /**
+     * A benchmark tree of about {@code tags} tags: 50 tags over 16 manifests per repository, like
+     * real ones.
+     */
     public static Spec forTags(int tags, long seed) {
-      return new Spec(Math.max(1, tags / 50), Math.min(50, tags), 16, 8, 32 * 1024 * 1024, true, seed);
+      return new Spec(
+          Math.max(1, tags / 50), Math.min(50, tags), 16, 8, 32 * 1024 * 1024, true, seed);
     }
 
     public int tags() {
@@ -61,12 +73,16 @@ public final class SampleRegistry {
     this.spec = spec;
   }
 
-  /** Writes the tree under {@code target/docker/registry/v2}; refuses a folder that already holds anything. */
+  /**
+   * Writes the tree under {@code target/docker/registry/v2}; refuses a folder that already holds
+   * anything.
+   */
   public static void write(Path target, Spec spec) throws IOException {
     if (Files.exists(target)) {
       try (var entries = Files.list(target)) {
         if (entries.findAny().isPresent()) {
-          throw new IOException("refusing to write a sample registry into non-empty folder " + target);
+          throw new IOException(
+              "refusing to write a sample registry into non-empty folder " + target);
         }
       }
     }
@@ -74,8 +90,9 @@ public final class SampleRegistry {
   }
 
   /**
-   * Re-pushes a share of the tags of a tree written by {@link #write} with the same spec: each chosen tag gets a
-   * new image (one new layer on top of a base layer), as a CI pipeline re-pushing {@code latest} does.
+   * Re-pushes a share of the tags of a tree written by {@link #write} with the same spec: each
+   * chosen tag gets a new image (one new layer on top of a base layer), as a CI pipeline re-pushing
+   * {@code latest} does.
    *
    * @return how many tags were moved
    */
@@ -87,7 +104,10 @@ public final class SampleRegistry {
       for (int t = 0; t < spec.tagsPerRepository(); t++) {
         if (registry.random.nextDouble() < share) {
           String repository = repositoryName(r);
-          registry.writer.tag(repository, tagName(t), registry.image(repository, MediaTypes.DOCKER_MANIFEST_V2, null));
+          registry.writer.tag(
+              repository,
+              tagName(t),
+              registry.image(repository, MediaTypes.DOCKER_MANIFEST_V2, null));
           moved++;
         }
       }
@@ -114,8 +134,13 @@ public final class SampleRegistry {
       List<Digest> images = new ArrayList<>();
       for (int i = 0; i < spec.imagesPerRepository(); i++) {
         boolean index = spec.indexEvery() > 0 && i % spec.indexEvery() == spec.indexEvery() - 1;
-        images.add(index ? index(repository)
-            : image(repository, i % 2 == 0 ? MediaTypes.DOCKER_MANIFEST_V2 : MediaTypes.OCI_MANIFEST, null));
+        images.add(
+            index
+                ? index(repository)
+                : image(
+                    repository,
+                    i % 2 == 0 ? MediaTypes.DOCKER_MANIFEST_V2 : MediaTypes.OCI_MANIFEST,
+                    null));
       }
       for (int t = 0; t < spec.tagsPerRepository(); t++) {
         writer.tag(repository, tagName(t), images.get(t % images.size()));
@@ -123,13 +148,20 @@ public final class SampleRegistry {
       // An image pushed and then retagged away: an untagged revision, as a re-push leaves behind.
       image(repository, MediaTypes.DOCKER_MANIFEST_V2, null);
       if (r % 100 == 0) {
-        writer.upload(repository, String.format("6c0b2f4e-8a4e-4d1f-9e7a-%012d", r), "2026-11-01T10:00:00Z", new byte[512]);
+        writer.upload(
+            repository,
+            String.format("6c0b2f4e-8a4e-4d1f-9e7a-%012d", r),
+            "2026-11-01T10:00:00Z",
+            new byte[512]);
         writer.blob(randomBytes(1024)); // an orphan blob: referenced by nothing
       }
     }
   }
 
-  /** {@code org-3/app-7}, and every other repository nested inside the one before it: {@code org-3/app-7/worker}. */
+  /**
+   * {@code org-3/app-7}, and every other repository nested inside the one before it: {@code
+   * org-3/app-7/worker}.
+   */
   static String repositoryName(int index) {
     String base = "org-" + (index / 100) + "/app-" + (index % 100 / 2);
     return index % 2 == 1 ? base + "/worker" : base;
@@ -168,13 +200,24 @@ public final class SampleRegistry {
     boolean docker = mediaType.equals(MediaTypes.DOCKER_MANIFEST_V2);
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("schemaVersion", 2).put("mediaType", mediaType);
-    manifest.set("config", descriptor(docker ? "application/vnd.docker.container.image.v1+json"
-        : "application/vnd.oci.image.config.v1+json", configDigest, configBytes.length));
+    manifest.set(
+        "config",
+        descriptor(
+            docker
+                ? "application/vnd.docker.container.image.v1+json"
+                : "application/vnd.oci.image.config.v1+json",
+            configDigest,
+            configBytes.length));
     ArrayNode layerArray = manifest.putArray("layers");
     for (Layer layer : layers) {
       writer.layerLink(repository, layer.digest());
-      layerArray.add(descriptor(docker ? "application/vnd.docker.image.rootfs.diff.tar.gzip"
-          : "application/vnd.oci.image.layer.v1.tar+gzip", layer.digest(), layer.size()));
+      layerArray.add(
+          descriptor(
+              docker
+                  ? "application/vnd.docker.image.rootfs.diff.tar.gzip"
+                  : "application/vnd.oci.image.layer.v1.tar+gzip",
+              layer.digest(),
+              layer.size()));
     }
     return manifest(repository, manifest).digest();
   }
@@ -190,10 +233,12 @@ public final class SampleRegistry {
     return manifest(repository, index).digest();
   }
 
-  private ObjectNode child(String repository, String[] platform, boolean attestation) throws IOException {
+  private ObjectNode child(String repository, String[] platform, boolean attestation)
+      throws IOException {
     Digest digest = image(repository, MediaTypes.OCI_MANIFEST, platform);
     ObjectNode entry = descriptor(MediaTypes.OCI_MANIFEST, digest, writer.sizeOf(digest));
-    ObjectNode p = entry.putObject("platform").put("architecture", platform[1]).put("os", platform[0]);
+    ObjectNode p =
+        entry.putObject("platform").put("architecture", platform[1]).put("os", platform[0]);
     if (platform[2] != null) {
       p.put("variant", platform[2]);
     }

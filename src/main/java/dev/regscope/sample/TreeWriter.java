@@ -39,8 +39,9 @@ final class TreeWriter {
   }
 
   /**
-   * Stores a layer of {@code size} random bytes. For sparse trees the digest is random instead of the hash of the
-   * content, and the file is sparse: the right size on disk listings, almost no space used.
+   * Stores a layer of {@code size} random bytes. For sparse trees the digest is random instead of
+   * the hash of the content, and the file is sparse: the right size on disk listings, almost no
+   * space used.
    */
   Digest layer(Random random, long size) throws IOException {
     if (!sparseLayers) {
@@ -48,13 +49,21 @@ final class TreeWriter {
       random.nextBytes(bytes);
       return blob(bytes);
     }
-    Digest digest = new Digest("sha256", String.format("%016x%016x%016x%016x",
-        random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()));
+    Digest digest =
+        new Digest(
+            "sha256",
+            String.format(
+                "%016x%016x%016x%016x",
+                random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()));
     if (blobSizes.putIfAbsent(digest, size) == null && !Files.exists(layout.blobData(digest))) {
       Path data = layout.blobData(digest);
       mkdirs(data.getParent());
-      try (SeekableByteChannel channel = Files.newByteChannel(data, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+      try (SeekableByteChannel channel =
+          Files.newByteChannel(
+              data,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.SPARSE)) {
         channel.position(size - 1).write(ByteBuffer.wrap(new byte[1]));
       }
     }
@@ -66,18 +75,29 @@ final class TreeWriter {
   }
 
   void layerLink(String repository, Digest digest) throws IOException {
-    link(layout.repository(repository).resolve("_layers").resolve(digest.algorithm()).resolve(digest.hex()).resolve("link"), digest);
+    link(
+        layout
+            .repository(repository)
+            .resolve("_layers")
+            .resolve(digest.algorithm())
+            .resolve(digest.hex())
+            .resolve("link"),
+        digest);
   }
 
   void revisionLink(String repository, Digest digest) throws IOException {
     Path revisions = StorageLayout.revisionsDir(layout.repository(repository));
-    link(StorageLayout.revisionLink(revisions.resolve(digest.algorithm()).resolve(digest.hex())), digest);
+    link(
+        StorageLayout.revisionLink(revisions.resolve(digest.algorithm()).resolve(digest.hex())),
+        digest);
   }
 
   void tag(String repository, String tag, Digest digest) throws IOException {
     Path tagDir = StorageLayout.tagsDir(layout.repository(repository)).resolve(tag);
     link(StorageLayout.currentLink(tagDir), digest);
-    link(tagDir.resolve("index").resolve(digest.algorithm()).resolve(digest.hex()).resolve("link"), digest);
+    link(
+        tagDir.resolve("index").resolve(digest.algorithm()).resolve(digest.hex()).resolve("link"),
+        digest);
   }
 
   void upload(String repository, String uuid, String startedAt, byte[] partial) throws IOException {
@@ -85,7 +105,9 @@ final class TreeWriter {
     mkdirs(upload.resolve("hashstates").resolve("sha256"));
     Files.write(upload.resolve("data"), partial);
     Files.write(upload.resolve("startedat"), startedAt.getBytes(StandardCharsets.UTF_8));
-    Files.write(upload.resolve("hashstates").resolve("sha256").resolve(String.valueOf(partial.length)), new byte[16]);
+    Files.write(
+        upload.resolve("hashstates").resolve("sha256").resolve(String.valueOf(partial.length)),
+        new byte[16]);
   }
 
   private void link(Path file, Digest digest) throws IOException {

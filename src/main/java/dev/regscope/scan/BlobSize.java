@@ -2,7 +2,9 @@ package dev.regscope.scan;
 
 import dev.regscope.core.Damage;
 
-/** The outcome of measuring a blob file: its size, or the damage that stopped it (already reported). */
+/**
+ * The outcome of measuring a blob file: its size, or the damage that stopped it (already reported).
+ */
 sealed interface BlobSize {
   record Measured(long bytes) implements BlobSize {}
 

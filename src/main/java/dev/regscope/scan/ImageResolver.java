@@ -1,14 +1,14 @@
 package dev.regscope.scan;
 
+import dev.regscope.core.Damage;
+import dev.regscope.core.Digest;
 import dev.regscope.manifest.ChildManifest;
 import dev.regscope.manifest.Descriptor;
 import dev.regscope.manifest.ManifestKind;
 import dev.regscope.manifest.ManifestSummary;
-import dev.regscope.core.Damage;
 import dev.regscope.scan.Resolution.Leaf;
 import dev.regscope.scan.Resolution.Resolved;
 import dev.regscope.scan.Resolution.Unresolved;
-import dev.regscope.core.Digest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides what a manifest digest counts for: the layers and bytes of an image, or the sums over the children of
- * an index. Pure logic over two lookups and a sink for the damage it finds; one instance serves one scan and
- * remembers every digest it resolved.
+ * Decides what a manifest digest counts for: the layers and bytes of an image, or the sums over the
+ * children of an index. Pure logic over two lookups and a sink for the damage it finds; one
+ * instance serves one scan and remembers every digest it resolved.
  */
 final class ImageResolver {
   /** Index levels allowed above an image; deeper nesting is treated as hostile. */
@@ -33,11 +33,15 @@ final class ImageResolver {
 
   /** Where schema1 layer sizes come from: schema1 declares none, so the blob files are measured. */
   interface BlobSizes {
-    /** The blob's size in bytes, or the damage that kept it from being measured, after reporting it. */
+    /**
+     * The blob's size in bytes, or the damage that kept it from being measured, after reporting it.
+     */
     BlobSize size(Digest digest);
   }
 
-  /** Where damage found in how readable manifests fit together goes, named by the manifest it is in. */
+  /**
+   * Where damage found in how readable manifests fit together goes, named by the manifest it is in.
+   */
   interface Damaged {
     void report(Digest manifest, Damage damage, String message);
   }
@@ -51,7 +55,10 @@ final class ImageResolver {
     this(manifests, blobSizes, damaged, 16);
   }
 
-  /** @param expected how many digests this scan will likely resolve (the last scan's count), to size the memo */
+  /**
+   * @param expected how many digests this scan will likely resolve (the last scan's count), to size
+   *     the memo
+   */
   ImageResolver(Manifests manifests, BlobSizes blobSizes, Damaged damaged, int expected) {
     this.resolved = new ConcurrentHashMap<>(Math.max(16, expected * 4 / 3));
     this.manifests = manifests;
@@ -61,27 +68,37 @@ final class ImageResolver {
 
   Resolution resolve(Digest digest) {
     Resolution resolution = resolve(digest, 0, new HashSet<>());
-    if (resolution instanceof Unresolved unresolved && unresolved.damage() == Damage.INDEX_TOO_DEEP) {
-      // Named at the tag's own manifest: how deep an inner index sits depends on where the walk entered.
-      damaged.report(digest, Damage.INDEX_TOO_DEEP, "nests indexes more than " + MAX_INDEX_DEPTH + " levels deep");
+    if (resolution instanceof Unresolved unresolved
+        && unresolved.damage() == Damage.INDEX_TOO_DEEP) {
+      // Named at the tag's own manifest: how deep an inner index sits depends on where the walk
+      // entered.
+      damaged.report(
+          digest,
+          Damage.INDEX_TOO_DEEP,
+          "nests indexes more than " + MAX_INDEX_DEPTH + " levels deep");
     }
     return resolution;
   }
 
   /**
-   * Resolves a digest reached below {@code depth} index levels. Results are remembered by digest, except
-   * "too deep", which depends on the path taken: the same index may fit when a tag points at it directly.
+   * Resolves a digest reached below {@code depth} index levels. Results are remembered by digest,
+   * except "too deep", which depends on the path taken: the same index may fit when a tag points at
+   * it directly.
    */
   private Resolution resolve(Digest digest, int depth, Set<Digest> ancestors) {
     Resolution known = resolved.get(digest);
     if (known == null) {
       if (!ancestors.add(digest)) {
-        damaged.report(digest, Damage.INDEX_CYCLE, "is an index that contains itself, directly or through its children");
+        damaged.report(
+            digest,
+            Damage.INDEX_CYCLE,
+            "is an index that contains itself, directly or through its children");
         return new Unresolved(Damage.INDEX_CYCLE);
       }
       known = compute(digest, depth, ancestors);
       ancestors.remove(digest);
-      if (!(known instanceof Unresolved unresolved && unresolved.damage() == Damage.INDEX_TOO_DEEP)) {
+      if (!(known instanceof Unresolved unresolved
+          && unresolved.damage() == Damage.INDEX_TOO_DEEP)) {
         resolved.put(digest, known);
       }
     }
@@ -100,8 +117,10 @@ final class ImageResolver {
     return switch (summary.kind()) {
       case IMAGE -> image(digest, summary, declaredSize(summary.layers()));
       case SCHEMA1 -> schema1(digest, summary);
-      case INDEX -> depth + 1 > MAX_INDEX_DEPTH
-          ? new Unresolved(Damage.INDEX_TOO_DEEP) : index(digest, summary, depth, ancestors);
+      case INDEX ->
+          depth + 1 > MAX_INDEX_DEPTH
+              ? new Unresolved(Damage.INDEX_TOO_DEEP)
+              : index(digest, summary, depth, ancestors);
     };
   }
 
@@ -118,7 +137,12 @@ final class ImageResolver {
       return sizesPastLongMax(digest);
     }
     long layers = summary.layers().size();
-    return new Resolved(summary.kind(), summary.mediaType(), layers, size, 0,
+    return new Resolved(
+        summary.kind(),
+        summary.mediaType(),
+        layers,
+        size,
+        0,
         List.of(new Leaf(Optional.empty(), layers, size)));
   }
 
@@ -134,7 +158,8 @@ final class ImageResolver {
     return image(digest, summary, total);
   }
 
-  private Resolution index(Digest digest, ManifestSummary summary, int depth, Set<Digest> ancestors) {
+  private Resolution index(
+      Digest digest, ManifestSummary summary, int depth, Set<Digest> ancestors) {
     long layers = 0;
     long size = 0;
     int height = 0;
@@ -149,8 +174,12 @@ final class ImageResolver {
       layers += part.layers();
       size = saturatingAdd(size, part.sizeBytes());
       for (Leaf leaf : part.leaves()) {
-        // A leaf keeps its own platform; one declared on an enclosing index applies where it has none.
-        leaves.add(leaf.platform().isPresent() ? leaf : new Leaf(child.platform(), leaf.layers(), leaf.sizeBytes()));
+        // A leaf keeps its own platform; one declared on an enclosing index applies where it has
+        // none.
+        leaves.add(
+            leaf.platform().isPresent()
+                ? leaf
+                : new Leaf(child.platform(), leaf.layers(), leaf.sizeBytes()));
       }
     }
     if (size < 0) {
@@ -160,7 +189,8 @@ final class ImageResolver {
   }
 
   private Unresolved sizesPastLongMax(Digest digest) {
-    damaged.report(digest, Damage.BAD_SIZE, "has sizes that add up past " + Long.MAX_VALUE + " bytes");
+    damaged.report(
+        digest, Damage.BAD_SIZE, "has sizes that add up past " + Long.MAX_VALUE + " bytes");
     return new Unresolved(Damage.BAD_SIZE);
   }
 

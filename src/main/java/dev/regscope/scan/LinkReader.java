@@ -1,10 +1,10 @@
 package dev.regscope.scan;
 
-import dev.regscope.model.BrokenTag;
 import dev.regscope.core.Damage;
 import dev.regscope.core.Digest;
-import dev.regscope.storage.FileTooLargeException;
 import dev.regscope.core.InvalidDigestException;
+import dev.regscope.model.BrokenTag;
+import dev.regscope.storage.FileTooLargeException;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import dev.regscope.storage.TreeReader.Entry;
@@ -20,6 +20,7 @@ import java.util.List;
 /** Reads a repository's tag links and counts its revisions: the small files a scan reads most. */
 final class LinkReader {
   private static final String[] CURRENT_LINK = {"current", "link"};
+
   /** A link file is 71 bytes; anything much larger is not a link. */
   private static final int MAX_LINK_BYTES = 1024;
 
@@ -45,15 +46,20 @@ final class LinkReader {
       }
     } catch (NoSuchFileException e) {
       if (!reader.exists(repository.path())) {
-        problems.add(repository.path(), Damage.VANISHED, "repository folder vanished during the scan");
+        problems.add(
+            repository.path(), Damage.VANISHED, "repository folder vanished during the scan");
       } else {
-        problems.add(tagsDir, Damage.NO_TAGS_FOLDER, "repository " + repository.name() + " has no tags folder");
+        problems.add(
+            tagsDir,
+            Damage.NO_TAGS_FOLDER,
+            "repository " + repository.name() + " has no tags folder");
       }
     } catch (IOException e) {
       if (reader.isSymbolicLink(tagsDir)) {
         problems.add(tagsDir, Damage.SYMLINK, "tags folder is a symbolic link, not followed");
       } else {
-        problems.add(tagsDir, Damage.READ_ERROR, "tags folder cannot be listed (" + e.getMessage() + ")");
+        problems.add(
+            tagsDir, Damage.READ_ERROR, "tags folder cannot be listed (" + e.getMessage() + ")");
       }
     }
     tags.sort((a, b) -> a.tag().compareTo(b.tag()));
@@ -98,12 +104,18 @@ final class LinkReader {
     }
   }
 
-  /** Parses a link file: {@code sha256:<hex>}, tolerating surrounding whitespace that hand-made trees carry. */
+  /**
+   * Parses a link file: {@code sha256:<hex>}, tolerating surrounding whitespace that hand-made
+   * trees carry.
+   */
   static Digest parseLink(byte[] bytes) throws InvalidDigestException {
     return Digest.parse(new String(bytes, StandardCharsets.UTF_8).strip());
   }
 
-  /** Revisions whose link file exists: 2.8 removes only the link on delete and leaves the folder behind. */
+  /**
+   * Revisions whose link file exists: 2.8 removes only the link on delete and leaves the folder
+   * behind.
+   */
   private List<Digest> revisions(RepositoryDir repository) {
     Path revisions = StorageLayout.revisionsDir(repository.path());
     List<Digest> found = new ArrayList<>();
@@ -115,16 +127,22 @@ final class LinkReader {
     }
     for (String algorithm : algorithms) {
       try {
-        for (String hex : reader.containing(revisions.resolve(algorithm), StorageLayout.REVISION_LINK)) {
+        for (String hex :
+            reader.containing(revisions.resolve(algorithm), StorageLayout.REVISION_LINK)) {
           try {
             found.add(new Digest(algorithm, hex));
           } catch (IllegalArgumentException notADigest) {
-            problems.add(revisions.resolve(algorithm).resolve(hex), Damage.BAD_LINK,
+            problems.add(
+                revisions.resolve(algorithm).resolve(hex),
+                Damage.BAD_LINK,
                 "revision folder is not named by a digest");
           }
         }
       } catch (IOException e) {
-        problems.add(revisions.resolve(algorithm), Damage.VANISHED, "revisions folder vanished during the scan");
+        problems.add(
+            revisions.resolve(algorithm),
+            Damage.VANISHED,
+            "revisions folder vanished during the scan");
       }
     }
     return found;

@@ -1,14 +1,15 @@
 package dev.regscope.scan;
 
-import dev.regscope.manifest.ManifestSummary;
 import dev.regscope.core.Digest;
+import dev.regscope.manifest.ManifestSummary;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Summaries of manifests already parsed, by digest. A manifest's bytes never change under its digest, so an
- * entry never goes stale; entries the last scan did not use are dropped, so memory follows the tree.
+ * Summaries of manifests already parsed, by digest. A manifest's bytes never change under its
+ * digest, so an entry never goes stale; entries the last scan did not use are dropped, so memory
+ * follows the tree.
  */
 public final class ManifestCache {
   private final Map<Digest, ManifestSummary> summaries = new ConcurrentHashMap<>();

@@ -1,7 +1,7 @@
 package dev.regscope.scan;
 
-import dev.regscope.manifest.ManifestSummary;
 import dev.regscope.core.Damage;
+import dev.regscope.manifest.ManifestSummary;
 
 /** The outcome of looking up a manifest blob: its summary, or the damage that stopped it. */
 sealed interface ManifestResult {

@@ -1,10 +1,10 @@
 package dev.regscope.scan;
 
+import dev.regscope.core.Damage;
+import dev.regscope.core.Digest;
 import dev.regscope.manifest.ManifestException;
 import dev.regscope.manifest.ManifestParser;
 import dev.regscope.manifest.ManifestSummary;
-import dev.regscope.core.Damage;
-import dev.regscope.core.Digest;
 import dev.regscope.storage.FileTooLargeException;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
@@ -16,8 +16,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Reads manifest blobs (through the cache) and blob sizes for one scan, turning every failure into a problem. */
-final class ManifestStore implements ImageResolver.Manifests, ImageResolver.BlobSizes, ImageResolver.Damaged {
+/**
+ * Reads manifest blobs (through the cache) and blob sizes for one scan, turning every failure into
+ * a problem.
+ */
+final class ManifestStore
+    implements ImageResolver.Manifests, ImageResolver.BlobSizes, ImageResolver.Damaged {
   /** The registry refuses manifests larger than this, so a larger "manifest" is not read at all. */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -25,25 +29,37 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   private final TreeReader reader;
   private final ManifestCache cache;
   private final ScanProblems problems;
-  /** Every manifest looked up in this scan and what came of it: each is read at most once per scan. */
-  /** Every digest looked up in this scan, with the first instance of it met, which tags and refs then share. */
+
+  /**
+   * Every manifest looked up in this scan and what came of it: each is read at most once per scan.
+   */
+  /**
+   * Every digest looked up in this scan, with the first instance of it met, which tags and refs
+   * then share.
+   */
   private final Map<Digest, Seen> seen;
 
   private record Seen(Digest digest, ManifestResult result) {}
+
   private final Set<String> changedPrefixes;
 
   /**
-   * @param changedPrefixes blob prefix folders ({@code sha256/ab}) changed since the last scan, whose cached
-   *     manifests must be checked on disk; null when unknown, to check every one
+   * @param changedPrefixes blob prefix folders ({@code sha256/ab}) changed since the last scan,
+   *     whose cached manifests must be checked on disk; null when unknown, to check every one
    */
-  ManifestStore(StorageLayout layout, TreeReader reader, ManifestCache cache, ScanProblems problems,
+  ManifestStore(
+      StorageLayout layout,
+      TreeReader reader,
+      ManifestCache cache,
+      ScanProblems problems,
       Set<String> changedPrefixes) {
     this.layout = layout;
     this.reader = reader;
     this.cache = cache;
     this.problems = problems;
     this.changedPrefixes = changedPrefixes;
-    // Sized for what the last scan saw: growing a concurrent map from 16 to hundreds of thousands of entries,
+    // Sized for what the last scan saw: growing a concurrent map from 16 to hundreds of thousands
+    // of entries,
     // while every scan thread reads it, costs a first scan noticeably.
     this.seen = new ConcurrentHashMap<>(Math.max(1 << 12, cache.size() * 4 / 3));
   }
@@ -60,8 +76,8 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   }
 
   /**
-   * The instance of {@code digest} this scan met first: a million tags naming a few hundred thousand manifests
-   * then hold a few hundred thousand digest objects, not a million.
+   * The instance of {@code digest} this scan met first: a million tags naming a few hundred
+   * thousand manifests then hold a few hundred thousand digest objects, not a million.
    */
   Digest canonical(Digest digest) {
     Seen known = seen.get(digest);
@@ -69,16 +85,19 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
   }
 
   /**
-   * The summary of a manifest as this scan finds it (looked up now if it was not yet), empty if it is missing or
-   * unreadable. Unlike the cache, which keeps a summary after its blob is deleted.
+   * The summary of a manifest as this scan finds it (looked up now if it was not yet), empty if it
+   * is missing or unreadable. Unlike the cache, which keeps a summary after its blob is deleted.
    */
   Optional<ManifestSummary> summary(Digest digest) {
-    return get(digest) instanceof ManifestResult.Found found ? Optional.of(found.summary()) : Optional.empty();
+    return get(digest) instanceof ManifestResult.Found found
+        ? Optional.of(found.summary())
+        : Optional.empty();
   }
 
   private ManifestResult lookUp(Digest digest) {
     ManifestSummary cached = cache.get(digest);
-    // The bytes never change under a digest, but the garbage collector may have deleted them since the last
+    // The bytes never change under a digest, but the garbage collector may have deleted them since
+    // the last
     // scan; it cannot have where the prefix folder is unchanged.
     if (cached != null && isSettled(digest)) {
       return new ManifestResult.Found(cached);
@@ -88,7 +107,8 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
       if (reader.exists(data)) {
         return new ManifestResult.Found(cached);
       }
-      // Gone since it was cached: forget it, or a later scan that finds its prefix folder settled would trust the
+      // Gone since it was cached: forget it, or a later scan that finds its prefix folder settled
+      // would trust the
       // cached summary of a blob that is no longer there.
       cache.remove(digest);
     }
@@ -96,12 +116,17 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
     try {
       bytes = reader.read(data, MAX_MANIFEST_BYTES);
     } catch (FileTooLargeException e) {
-      return fail(data, Damage.MANIFEST_TOO_LARGE,
+      return fail(
+          data,
+          Damage.MANIFEST_TOO_LARGE,
           "manifest blob " + digest + " is larger than " + MAX_MANIFEST_BYTES + " bytes, not read");
     } catch (NoSuchFileException e) {
       return fail(data, Damage.MISSING_BLOB, "manifest blob " + digest + " is missing");
     } catch (IOException e) {
-      return fail(data, readDamage(data), "manifest blob " + digest + " cannot be read (" + e.getMessage() + ")");
+      return fail(
+          data,
+          readDamage(data),
+          "manifest blob " + digest + " cannot be read (" + e.getMessage() + ")");
     }
     try {
       ManifestSummary summary = ManifestParser.parse(bytes);
@@ -114,7 +139,8 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
 
   private boolean isSettled(Digest digest) {
     return changedPrefixes != null
-        && (changedPrefixes.isEmpty() || !changedPrefixes.contains(digest.algorithm() + "/" + digest.prefix()));
+        && (changedPrefixes.isEmpty()
+            || !changedPrefixes.contains(digest.algorithm() + "/" + digest.prefix()));
   }
 
   @Override
@@ -123,11 +149,13 @@ final class ManifestStore implements ImageResolver.Manifests, ImageResolver.Blob
     try {
       return new BlobSize.Measured(reader.size(data));
     } catch (NoSuchFileException e) {
-      problems.add(data, Damage.MISSING_BLOB, "layer blob " + digest + " of a schema1 manifest is missing");
+      problems.add(
+          data, Damage.MISSING_BLOB, "layer blob " + digest + " of a schema1 manifest is missing");
       return new BlobSize.Failed(Damage.MISSING_BLOB);
     } catch (IOException e) {
       Damage damage = readDamage(data);
-      problems.add(data, damage, "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
+      problems.add(
+          data, damage, "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
       return new BlobSize.Failed(damage);
     }
   }

@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Scans when asked ({@code --scan-interval 0}), as the older Python exporter did on every scrape. Scrapes that
- * arrive while a scan runs wait for that same scan instead of starting their own.
+ * Scans when asked ({@code --scan-interval 0}), as the older Python exporter did on every scrape.
+ * Scrapes that arrive while a scan runs wait for that same scan instead of starting their own.
  */
 public final class OnDemandScans implements SnapshotSource {
   private final ScanRunner runner;
@@ -58,7 +58,9 @@ public final class OnDemandScans implements SnapshotSource {
     }
   }
 
-  /** Callers waiting for a scan another caller started; lets tests see that scrapes share one walk. */
+  /**
+   * Callers waiting for a scan another caller started; lets tests see that scrapes share one walk.
+   */
   public synchronized int waitingCallers() {
     return joined;
   }

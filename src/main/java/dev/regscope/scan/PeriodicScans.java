@@ -7,14 +7,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** Scans in the background at a fixed delay; a scrape reads the last complete state and never waits. */
+/**
+ * Scans in the background at a fixed delay; a scrape reads the last complete state and never waits.
+ */
 public final class PeriodicScans implements SnapshotSource, AutoCloseable {
   private final ScanRunner runner;
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "regscope-scan");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "regscope-scan");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   public PeriodicScans(ScanSource scanner, Duration interval) {
     this(scanner, interval, state -> {});

@@ -8,7 +8,8 @@ final class ProcessCpu {
 
   /** Nanoseconds of CPU time, or -1 if unknown. */
   static long nanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }
     return -1;

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Finds every repository under {@code repositories/} and hands each to a visitor, walking sibling folders in
- * parallel. Repositories nest ({@code a} and {@code a/b/c} can both be repositories), so the walk goes on below
- * a repository into every folder that is not the registry's own ({@code _manifests}, {@code _layers}, ...).
+ * Finds every repository under {@code repositories/} and hands each to a visitor, walking sibling
+ * folders in parallel. Repositories nest ({@code a} and {@code a/b/c} can both be repositories), so
+ * the walk goes on below a repository into every folder that is not the registry's own ({@code
+ * _manifests}, {@code _layers}, ...).
  */
 final class RepositoryFinder {
   private final TreeReader reader;
@@ -26,11 +27,15 @@ final class RepositoryFinder {
   }
 
   /**
-   * Visits every repository the filter includes, in no particular order and from the group's threads: the walk
-   * is submitted to the group, and done when the group is. An absent {@code repositories/} folder is an empty
-   * registry; one that cannot be listed fails the whole walk.
+   * Visits every repository the filter includes, in no particular order and from the group's
+   * threads: the walk is submitted to the group, and done when the group is. An absent {@code
+   * repositories/} folder is an empty registry; one that cannot be listed fails the whole walk.
    */
-  void find(StorageLayout layout, RepositoryFilter filter, TaskGroup group, Consumer<RepositoryDir> visitor)
+  void find(
+      StorageLayout layout,
+      RepositoryFilter filter,
+      TaskGroup group,
+      Consumer<RepositoryDir> visitor)
       throws IOException {
     List<Entry> top;
     try {
@@ -41,7 +46,10 @@ final class RepositoryFinder {
     group.submit(new Walk(group, layout.repositories(), "", top, filter, visitor));
   }
 
-  /** One folder: lists it, hands subfolders to the pool, and visits its own repository, if it is one. */
+  /**
+   * One folder: lists it, hands subfolders to the pool, and visits its own repository, if it is
+   * one.
+   */
   private final class Walk implements Runnable {
     private final TaskGroup group;
     private final Path dir;
@@ -50,7 +58,12 @@ final class RepositoryFinder {
     private final RepositoryFilter filter;
     private final Consumer<RepositoryDir> visitor;
 
-    Walk(TaskGroup group, Path dir, String name, List<Entry> entries, RepositoryFilter filter,
+    Walk(
+        TaskGroup group,
+        Path dir,
+        String name,
+        List<Entry> entries,
+        RepositoryFilter filter,
         Consumer<RepositoryDir> visitor) {
       this.group = group;
       this.dir = dir;
@@ -77,8 +90,14 @@ final class RepositoryFinder {
       // Subtrees go to other threads while this folder's own repository is read here.
       for (Entry entry : entries) {
         if (entry.type() == EntryType.DIRECTORY && !StorageLayout.isReservedName(entry.name())) {
-          group.submit(new Walk(group, dir.resolve(entry.name()),
-              name.isEmpty() ? entry.name() : name + "/" + entry.name(), null, filter, visitor));
+          group.submit(
+              new Walk(
+                  group,
+                  dir.resolve(entry.name()),
+                  name.isEmpty() ? entry.name() : name + "/" + entry.name(),
+                  null,
+                  filter,
+                  visitor));
         }
       }
       visitSelf(entries);
@@ -90,8 +109,12 @@ final class RepositoryFinder {
       boolean isRepository = false;
       for (Entry entry : entries) {
         if (entry.type() == EntryType.SYMLINK) {
-          problems.add(dir.resolve(entry.name()), Damage.SYMLINK, "symbolic link in the repositories tree, not followed");
-        } else if (entry.type() == EntryType.DIRECTORY && StorageLayout.marksRepository(entry.name())) {
+          problems.add(
+              dir.resolve(entry.name()),
+              Damage.SYMLINK,
+              "symbolic link in the repositories tree, not followed");
+        } else if (entry.type() == EntryType.DIRECTORY
+            && StorageLayout.marksRepository(entry.name())) {
           isRepository = true;
           hasManifests |= entry.name().equals("_manifests");
         }
@@ -99,7 +122,8 @@ final class RepositoryFinder {
           hasUploads = true;
         }
       }
-      // A folder holding only _uploads is no repository yet (its first push is under way), but its uploads count.
+      // A folder holding only _uploads is no repository yet (its first push is under way), but its
+      // uploads count.
       if ((isRepository || hasUploads) && !name.isEmpty() && filter.includes(name)) {
         visitor.accept(new RepositoryDir(name, dir, isRepository, hasManifests, hasUploads));
       }

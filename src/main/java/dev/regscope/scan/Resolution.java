@@ -1,12 +1,15 @@
 package dev.regscope.scan;
 
+import dev.regscope.core.Damage;
 import dev.regscope.manifest.ManifestKind;
 import dev.regscope.manifest.Platform;
-import dev.regscope.core.Damage;
 import java.util.List;
 import java.util.Optional;
 
-/** What a manifest digest adds up to once all its children are followed, or why it cannot be counted. */
+/**
+ * What a manifest digest adds up to once all its children are followed, or why it cannot be
+ * counted.
+ */
 sealed interface Resolution {
   /**
    * A fully readable manifest.
@@ -14,7 +17,13 @@ sealed interface Resolution {
    * @param indexHeight how many index levels sit above the deepest image (0 for an image)
    * @param leaves the image manifests it consists of, each with the platform it was declared for
    */
-  record Resolved(ManifestKind kind, String mediaType, long layers, long sizeBytes, int indexHeight, List<Leaf> leaves)
+  record Resolved(
+      ManifestKind kind,
+      String mediaType,
+      long layers,
+      long sizeBytes,
+      int indexHeight,
+      List<Leaf> leaves)
       implements Resolution {}
 
   /** An image manifest reached through an index, with the nearest declared platform. */

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Collects the damage one scan meets, once per file and kind, so a manifest shared by a thousand tags is one
- * problem, not a thousand. Thread-safe.
+ * Collects the damage one scan meets, once per file and kind, so a manifest shared by a thousand
+ * tags is one problem, not a thousand. Thread-safe.
  */
 final class ScanProblems {
   private final Map<String, ScanProblem> problems = new LinkedHashMap<>();
@@ -21,8 +21,8 @@ final class ScanProblems {
   private final Consumer<ScanProblem> log;
 
   /**
-   * @param reportedBefore keys of the problems the previous scan logged; those are counted again but not logged
-   *     again, so a damaged file yields one log line while it stays damaged
+   * @param reportedBefore keys of the problems the previous scan logged; those are counted again
+   *     but not logged again, so a damaged file yields one log line while it stays damaged
    */
   ScanProblems(Set<String> reportedBefore, Consumer<ScanProblem> log) {
     this.reportedBefore = reportedBefore;
@@ -48,7 +48,9 @@ final class ScanProblems {
   List<ScanProblem> all() {
     synchronized (problems) {
       List<ScanProblem> sorted = new ArrayList<>(problems.values());
-      sorted.sort(Comparator.comparing((ScanProblem p) -> p.path().toString()).thenComparing(ScanProblem::damage));
+      sorted.sort(
+          Comparator.comparing((ScanProblem p) -> p.path().toString())
+              .thenComparing(ScanProblem::damage));
       return sorted;
     }
   }

@@ -15,7 +15,9 @@ final class ScanRunner {
   private final Consumer<ScanState> onPublish;
   private final AtomicReference<ScanState> state = new AtomicReference<>(ScanState.EMPTY);
 
-  /** @param onPublish called in the scan thread with each new state, e.g. to render it for scrapes */
+  /**
+   * @param onPublish called in the scan thread with each new state, e.g. to render it for scrapes
+   */
   ScanRunner(ScanSource scanner, Consumer<ScanState> onPublish) {
     this.scanner = scanner;
     this.onPublish = onPublish;
@@ -25,8 +27,11 @@ final class ScanRunner {
     try {
       var snapshot = scanner.scan();
       state.updateAndGet(s -> s.after(snapshot));
-      LOG.debug("scan finished in {} ms: {} repositories, {} tags", snapshot.duration().toMillis(),
-          snapshot.repositories().size(), snapshot.tagCount());
+      LOG.debug(
+          "scan finished in {} ms: {} repositories, {} tags",
+          snapshot.duration().toMillis(),
+          snapshot.repositories().size(),
+          snapshot.tagCount());
     } catch (IOException | RuntimeException e) {
       // Keep the previous snapshot: a tree that cannot be listed right now has not lost its images.
       LOG.error("scan failed, keeping the previous snapshot: {}", e.toString());

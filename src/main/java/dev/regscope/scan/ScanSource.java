@@ -5,12 +5,13 @@ import java.io.IOException;
 
 /**
  * Where a scan reads a registry: its storage tree (a folder or an S3 bucket, both read through a
- * {@code TreeReader} by {@link Scanner}) or its HTTP API. Scheduling, metrics and reports see only this.
+ * {@code TreeReader} by {@link Scanner}) or its HTTP API. Scheduling, metrics and reports see only
+ * this.
  */
 public interface ScanSource {
   /**
-   * Reads the registry once. Damage becomes problems inside the snapshot; an exception means nothing trustworthy
-   * could be read, and the previous snapshot stays published.
+   * Reads the registry once. Damage becomes problems inside the snapshot; an exception means
+   * nothing trustworthy could be read, and the previous snapshot stays published.
    */
   Snapshot scan() throws IOException;
 

@@ -5,9 +5,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Tasks that may add further tasks (a folder task adds one per subfolder), run on a shared pool, and a wait for
- * all of them. A plain queue and parked threads, not a fork-join pool: with many threads on few cores, idle
- * fork-join workers spin looking for work and take the CPU from the ones doing it.
+ * Tasks that may add further tasks (a folder task adds one per subfolder), run on a shared pool,
+ * and a wait for all of them. A plain queue and parked threads, not a fork-join pool: with many
+ * threads on few cores, idle fork-join workers spin looking for work and take the CPU from the ones
+ * doing it.
  */
 final class TaskGroup {
   private final ExecutorService pool;
@@ -16,7 +17,9 @@ final class TaskGroup {
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private int pending;
 
-  /** @param parallelism how many of the group's tasks may run at once, at most the pool's size */
+  /**
+   * @param parallelism how many of the group's tasks may run at once, at most the pool's size
+   */
   TaskGroup(ExecutorService pool, int parallelism) {
     this.pool = pool;
     this.running = new Semaphore(parallelism);
@@ -27,21 +30,25 @@ final class TaskGroup {
       pending++;
     }
     try {
-      pool.execute(() -> {
-        running.acquireUninterruptibly();
-        try {
-          task.run();
-        } catch (RuntimeException | Error e) {
-          failure.compareAndSet(null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
-        } finally {
-          running.release();
-          finished();
-        }
-      });
+      pool.execute(
+          () -> {
+            running.acquireUninterruptibly();
+            try {
+              task.run();
+            } catch (RuntimeException | Error e) {
+              failure.compareAndSet(
+                  null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+            } finally {
+              running.release();
+              finished();
+            }
+          });
     } catch (RuntimeException | Error e) {
-      // Not queued (the pool refused it, or memory ran out on the way): counted as done and failed, so await()
+      // Not queued (the pool refused it, or memory ran out on the way): counted as done and failed,
+      // so await()
       // reports the failure instead of waiting for a task that never runs.
-      failure.compareAndSet(null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+      failure.compareAndSet(
+          null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
       finished();
     }
   }
@@ -54,7 +61,10 @@ final class TaskGroup {
     }
   }
 
-  /** Waits until every task, including the ones tasks added, has finished; rethrows the first failure. */
+  /**
+   * Waits until every task, including the ones tasks added, has finished; rethrows the first
+   * failure.
+   */
   void await() {
     synchronized (lock) {
       while (pending > 0) {

@@ -1,10 +1,11 @@
 package dev.regscope.scan;
 
 /**
- * Decides how many folders the next scan reads at once. Reads that wait on storage (a cold page cache, network
- * storage) gain from many threads; reads served from memory do not wait, and threads beyond the cores only add
- * switching. So a scan runs with up to {@code maxThreads} while its threads spent their time waiting, and with
- * one per core when they kept the CPUs busy. Pure: fed the last scan's wall and CPU time.
+ * Decides how many folders the next scan reads at once. Reads that wait on storage (a cold page
+ * cache, network storage) gain from many threads; reads served from memory do not wait, and threads
+ * beyond the cores only add switching. So a scan runs with up to {@code maxThreads} while its
+ * threads spent their time waiting, and with one per core when they kept the CPUs busy. Pure: fed
+ * the last scan's wall and CPU time.
  */
 final class ThreadPacing {
   /** Above this share of the usable CPU time, a scan was computing, not waiting. */
@@ -12,7 +13,11 @@ final class ThreadPacing {
 
   private final int maxThreads;
   private final int cores;
-  /** A stat slower than this on average means storage, not memory, answers: a cold cache or a network. */
+
+  /**
+   * A stat slower than this on average means storage, not memory, answers: a cold cache or a
+   * network.
+   */
   static final long SLOW_STAT_NANOS = 50_000;
 
   private int next;
@@ -25,8 +30,9 @@ final class ThreadPacing {
   }
 
   /**
-   * How many threads the next scan uses. Before the first scan there is no last scan to learn from: the time the scan's first few stats took (the
-   * blob store's prefix folders) tells whether storage or memory answers.
+   * How many threads the next scan uses. Before the first scan there is no last scan to learn from:
+   * the time the scan's first few stats took (the blob store's prefix folders) tells whether
+   * storage or memory answers.
    *
    * @param statNanos average time of one stat just now, or negative if none was made
    */

@@ -11,7 +11,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-/** Reads the uploads in progress of a repository folder: {@code _uploads/<uuid>/{data,startedat}}. */
+/**
+ * Reads the uploads in progress of a repository folder: {@code _uploads/<uuid>/{data,startedat}}.
+ */
 final class UploadReader {
   private final TreeReader reader;
 
@@ -20,8 +22,9 @@ final class UploadReader {
   }
 
   /**
-   * Counts upload folders holding {@code data} or {@code startedat}; a cancelled upload can leave a folder with
-   * neither (only {@code hashstates/}), which is debris, not an upload. Null if there is none.
+   * Counts upload folders holding {@code data} or {@code startedat}; a cancelled upload can leave a
+   * folder with neither (only {@code hashstates/}), which is debris, not an upload. Null if there
+   * is none.
    */
   UploadStats read(RepositoryDir repository) {
     Path uploads = StorageLayout.uploadsDir(repository.path());
@@ -62,7 +65,8 @@ final class UploadReader {
   /** {@code startedat} holds an RFC 3339 time, 20 bytes, no newline; anything else is unknown. */
   static Instant startedAt(byte[] content) {
     try {
-      return OffsetDateTime.parse(new String(content, StandardCharsets.US_ASCII).strip()).toInstant();
+      return OffsetDateTime.parse(new String(content, StandardCharsets.US_ASCII).strip())
+          .toInstant();
     } catch (DateTimeParseException e) {
       return null;
     }

@@ -1,6 +1,9 @@
 package dev.regscope.server;
 
-/** The HTTP paths and default port regscope serves; the Dockerfile, k8s manifests and tests all agree on these. */
+/**
+ * The HTTP paths and default port regscope serves; the Dockerfile, k8s manifests and tests all
+ * agree on these.
+ */
 public final class Endpoints {
   public static final int DEFAULT_PORT = 8080;
   public static final String METRICS = "/metrics";

@@ -19,15 +19,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /events}: the registry's webhook. The body is read asynchronously (a sender that trickles holds no
- * thread) within a deadline, at most {@link #MAX_BODY_BYTES}; storing it runs on the event store's own bounded
- * workers, so deliveries can never starve scrapes, and a full queue answers 503 at once (the registry retries).
+ * {@code POST /events}: the registry's webhook. The body is read asynchronously (a sender that
+ * trickles holds no thread) within a deadline, at most {@link #MAX_BODY_BYTES}; storing it runs on
+ * the event store's own bounded workers, so deliveries can never starve scrapes, and a full queue
+ * answers 503 at once (the registry retries).
  */
 final class EventsEndpoint implements Endpoint {
   private static final Logger LOG = LoggerFactory.getLogger(EventsEndpoint.class);
   static final int MAX_BODY_BYTES = 1 << 20;
-  /** A refused body is read up to this much so the answer reaches the sender; beyond, the connection drops. */
+
+  /**
+   * A refused body is read up to this much so the answer reaches the sender; beyond, the connection
+   * drops.
+   */
   private static final long DRAIN_LIMIT = 64L << 20;
+
   private static final Set<String> METHODS = Set.of("POST");
 
   private final EventReceiver receiver;
@@ -35,7 +41,10 @@ final class EventsEndpoint implements Endpoint {
   private final ScheduledExecutorService timer;
   private final long deadlineMillis;
 
-  EventsEndpoint(EventReceiver receiver, ExecutorService workers, ScheduledExecutorService timer,
+  EventsEndpoint(
+      EventReceiver receiver,
+      ExecutorService workers,
+      ScheduledExecutorService timer,
       long deadlineMillis) {
     this.receiver = receiver;
     this.workers = workers;
@@ -66,7 +75,10 @@ final class EventsEndpoint implements Endpoint {
     delivery.start(authorization);
   }
 
-  /** One request: reads its body, then answers once, whatever comes first (the body, a failure, the deadline). */
+  /**
+   * One request: reads its body, then answers once, whatever comes first (the body, a failure, the
+   * deadline).
+   */
   private final class Delivery implements Runnable {
     private final Request request;
     private final Response response;
@@ -91,7 +103,10 @@ final class EventsEndpoint implements Endpoint {
       run();
     }
 
-    /** Answers {@code status} after draining what is left of the body, so the sender sees the answer. */
+    /**
+     * Answers {@code status} after draining what is left of the body, so the sender sees the
+     * answer.
+     */
     void refuse(int status, String message) {
       refusal = message;
       refusalStatus = status;
@@ -151,10 +166,11 @@ final class EventsEndpoint implements Endpoint {
     private void store() {
       byte[] received = body.toByteArray();
       try {
-        workers.execute(() -> {
-          EventReceiver.Answer answer = receiver.receive(authorization, received);
-          answer(answer.status(), answer.message(), false);
-        });
+        workers.execute(
+            () -> {
+              EventReceiver.Answer answer = receiver.receive(authorization, received);
+              answer(answer.status(), answer.message(), false);
+            });
       } catch (RejectedExecutionException e) {
         receiver.refusedBusy();
         answer(503, "event store busy: too many deliveries at once, retry", false);
@@ -163,7 +179,10 @@ final class EventsEndpoint implements Endpoint {
 
     private void expire() {
       if (!answered.get()) {
-        LOG.debug("delivery from {} not received within {} ms", Request.getRemoteAddr(request), deadlineMillis);
+        LOG.debug(
+            "delivery from {} not received within {} ms",
+            Request.getRemoteAddr(request),
+            deadlineMillis);
         answer(408, "request body not received within " + deadlineMillis + " ms", true);
       }
     }

@@ -17,8 +17,9 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
 
 /**
- * {@code /metrics}: copies the exposition rendered after the last scan, gzip when the client asks. The body is
- * written asynchronously, block by block as the client takes it, so a client that never reads holds no thread.
+ * {@code /metrics}: copies the exposition rendered after the last scan, gzip when the client asks.
+ * The body is written asynchronously, block by block as the client takes it, so a client that never
+ * reads holds no thread.
  */
 final class MetricsEndpoint implements Endpoint {
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -65,7 +66,8 @@ final class MetricsEndpoint implements Endpoint {
     for (String value : request.getHeaders().getValuesList(HttpHeader.ACCEPT_ENCODING)) {
       for (String coding : value.split(",")) {
         String token = coding.trim().toLowerCase(Locale.ROOT);
-        if (token.equals("gzip") || (token.startsWith("gzip;") && !token.replace(" ", "").endsWith("q=0"))) {
+        if (token.equals("gzip")
+            || (token.startsWith("gzip;") && !token.replace(" ", "").endsWith("q=0"))) {
           return true;
         }
       }
@@ -73,7 +75,10 @@ final class MetricsEndpoint implements Endpoint {
     return false;
   }
 
-  /** Writes the parts block by block; each block is read from memory, the next one only once the last is sent. */
+  /**
+   * Writes the parts block by block; each block is read from memory, the next one only once the
+   * last is sent.
+   */
   private static final class BodyWriter extends IteratingCallback {
     private final Response response;
     private final List<ExpositionPart> parts;

@@ -24,16 +24,19 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The one HTTP server: {@code /metrics}, {@code /-/healthy} (200 while the process lives), {@code /-/ready}, and
- * whatever else is added ({@code /events}, a probe's {@code /status}). It is the registry's neighbour, so every
- * connection has an idle deadline, headers are parsed without holding a thread, bodies are written
- * asynchronously, and webhooks have workers of their own: slow or hostile clients cannot starve scrapes.
+ * The one HTTP server: {@code /metrics}, {@code /-/healthy} (200 while the process lives), {@code
+ * /-/ready}, and whatever else is added ({@code /events}, a probe's {@code /status}). It is the
+ * registry's neighbour, so every connection has an idle deadline, headers are parsed without
+ * holding a thread, bodies are written asynchronously, and webhooks have workers of their own: slow
+ * or hostile clients cannot starve scrapes.
  */
 public final class MetricsServer implements AutoCloseable {
   /** A connection that neither sends nor takes a byte for this long is closed. */
   static final long IDLE_TIMEOUT_MILLIS = 15_000;
+
   /** A webhook body must arrive within this, however it trickles. */
   static final long EVENTS_DEADLINE_MILLIS = 10_000;
+
   static final int EVENT_WORKERS = 4;
   static final int EVENT_QUEUE = 64;
 
@@ -47,15 +50,25 @@ public final class MetricsServer implements AutoCloseable {
     this.resources = resources;
   }
 
-  /** Starts serving the scan's metrics; {@code source} may run a scan when asked (scan-on-scrape mode). */
-  public static MetricsServer start(InetSocketAddress address, SnapshotSource source,
-      Supplier<? extends ExpositionPart> scanMetrics) throws IOException {
+  /**
+   * Starts serving the scan's metrics; {@code source} may run a scan when asked (scan-on-scrape
+   * mode).
+   */
+  public static MetricsServer start(
+      InetSocketAddress address,
+      SnapshotSource source,
+      Supplier<? extends ExpositionPart> scanMetrics)
+      throws IOException {
     return builder(address).scans(source, scanMetrics).start();
   }
 
   /** Starts serving the scan's metrics and the registry's webhook on {@code /events}. */
-  public static MetricsServer start(InetSocketAddress address, SnapshotSource source,
-      Supplier<? extends ExpositionPart> scanMetrics, Events events) throws IOException {
+  public static MetricsServer start(
+      InetSocketAddress address,
+      SnapshotSource source,
+      Supplier<? extends ExpositionPart> scanMetrics,
+      Events events)
+      throws IOException {
     Builder builder = builder(address).scans(source, scanMetrics);
     if (events != null) {
       builder.events(events.receiver()).metrics(events.metrics());
@@ -84,10 +97,12 @@ public final class MetricsServer implements AutoCloseable {
 
     /** The scan's exposition on {@code /metrics}; ready once a scan completed. */
     public Builder scans(SnapshotSource source, Supplier<? extends ExpositionPart> exposition) {
-      metrics.add(() -> {
-        source.current(); // in scan-on-scrape mode this runs (or joins) the scan, which renders on completion
-        return exposition.get();
-      });
+      metrics.add(
+          () -> {
+            source.current(); // in scan-on-scrape mode this runs (or joins) the scan, which renders
+            // on completion
+            return exposition.get();
+          });
       readiness.add(source::ready);
       return this;
     }
@@ -128,7 +143,8 @@ public final class MetricsServer implements AutoCloseable {
     config.setSendServerVersion(false);
     config.setSendDateHeader(false);
     config.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+    ServerConnector connector =
+        new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
     connector.setHost(builder.address.getHostString());
     connector.setPort(builder.address.getPort());
     connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
@@ -137,20 +153,35 @@ public final class MetricsServer implements AutoCloseable {
 
     List<AutoCloseable> resources = new ArrayList<>();
     Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-    endpoints.put(Endpoints.HEALTHY, new TextEndpoint(() -> new TextEndpoint.Answer(200, "healthy")));
+    endpoints.put(
+        Endpoints.HEALTHY, new TextEndpoint(() -> new TextEndpoint.Answer(200, "healthy")));
     List<Supplier<Boolean>> readiness = List.copyOf(builder.readiness);
-    endpoints.put(Endpoints.READY, new TextEndpoint(() -> readiness.stream().allMatch(Supplier::get)
-        ? new TextEndpoint.Answer(200, "ready") : new TextEndpoint.Answer(503, "not ready: no complete scan yet")));
+    endpoints.put(
+        Endpoints.READY,
+        new TextEndpoint(
+            () ->
+                readiness.stream().allMatch(Supplier::get)
+                    ? new TextEndpoint.Answer(200, "ready")
+                    : new TextEndpoint.Answer(503, "not ready: no complete scan yet")));
     if (!builder.metrics.isEmpty()) {
       endpoints.put(Endpoints.METRICS, new MetricsEndpoint(builder.metrics));
     }
     if (builder.events != null) {
-      ThreadPoolExecutor workers = new ThreadPoolExecutor(EVENT_WORKERS, EVENT_WORKERS, 60, TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(EVENT_QUEUE), daemonThreads("regscope-events"));
-      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("regscope-deadlines"));
+      ThreadPoolExecutor workers =
+          new ThreadPoolExecutor(
+              EVENT_WORKERS,
+              EVENT_WORKERS,
+              60,
+              TimeUnit.SECONDS,
+              new ArrayBlockingQueue<>(EVENT_QUEUE),
+              daemonThreads("regscope-events"));
+      ScheduledExecutorService timer =
+          Executors.newSingleThreadScheduledExecutor(daemonThreads("regscope-deadlines"));
       resources.add(workers::shutdownNow);
       resources.add(timer::shutdownNow);
-      endpoints.put(Endpoints.EVENTS, new EventsEndpoint(builder.events, workers, timer, EVENTS_DEADLINE_MILLIS));
+      endpoints.put(
+          Endpoints.EVENTS,
+          new EventsEndpoint(builder.events, workers, timer, EVENTS_DEADLINE_MILLIS));
     }
     endpoints.putAll(builder.endpoints);
     server.setHandler(new Router(endpoints));
@@ -159,13 +190,19 @@ public final class MetricsServer implements AutoCloseable {
     } catch (IOException e) {
       stopQuietly(server);
       if (e.getCause() instanceof BindException || e instanceof BindException) {
-        throw new BindException("cannot listen on " + builder.address.getHostString() + ":"
-            + builder.address.getPort() + ": " + e.getMessage());
+        throw new BindException(
+            "cannot listen on "
+                + builder.address.getHostString()
+                + ":"
+                + builder.address.getPort()
+                + ": "
+                + e.getMessage());
       }
       throw e;
     } catch (Exception e) {
       stopQuietly(server);
-      throw new IOException("cannot start the HTTP server on " + builder.address + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot start the HTTP server on " + builder.address + ": " + e.getMessage(), e);
     }
     return new MetricsServer(server, connector, resources);
   }

@@ -6,7 +6,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** A GET/HEAD endpoint whose answer is known at once, such as {@code /-/ready} or a probe's {@code /status}. */
+/**
+ * A GET/HEAD endpoint whose answer is known at once, such as {@code /-/ready} or a probe's {@code
+ * /status}.
+ */
 public final class TextEndpoint implements Endpoint {
   /** A status and the text to answer with. */
   public record Answer(int status, String text) {}

@@ -10,7 +10,8 @@ import org.eclipse.jetty.util.Callback;
 public final class TextReply {
   private TextReply() {}
 
-  public static void send(Request request, Response response, Callback callback, int status, String line) {
+  public static void send(
+      Request request, Response response, Callback callback, int status, String line) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
     if (request.getMethod().equals("HEAD")) {

@@ -1,8 +1,8 @@
 package dev.regscope.storage;
 
 import dev.regscope.core.BlobCensus;
-import dev.regscope.core.Digest;
 import dev.regscope.core.BlobCensus.Prefix;
+import dev.regscope.core.Digest;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Takes a {@link BlobCensus}: one task per prefix folder, to run in parallel with the rest of a scan. A prefix
- * folder whose mtime has not moved is reused as it was; one that moved is listed again, and only blobs not
- * known before are measured (a blob's size never changes), so a push costs a stat per new blob.
+ * Takes a {@link BlobCensus}: one task per prefix folder, to run in parallel with the rest of a
+ * scan. A prefix folder whose mtime has not moved is reused as it was; one that moved is listed
+ * again, and only blobs not known before are measured (a blob's size never changes), so a push
+ * costs a stat per new blob.
  */
 public final class BlobCensusReader {
   private final TreeReader reader;
@@ -39,7 +40,8 @@ public final class BlobCensusReader {
    *
    * @param now when this census is taken, by the real clock (compared with file-system timestamps)
    */
-  public BlobCensusReader(StorageLayout layout, TreeReader reader, BlobCensus previous, Instant now) {
+  public BlobCensusReader(
+      StorageLayout layout, TreeReader reader, BlobCensus previous, Instant now) {
     this.reader = reader;
     this.previous = previous;
     this.now = now;
@@ -86,14 +88,17 @@ public final class BlobCensusReader {
   }
 
   /**
-   * The prefix folders ({@code sha256/ab}) whose blobs may differ from the previous census, known before the
-   * tasks run; null if the blob store could not be listed completely, or there was no previous census.
+   * The prefix folders ({@code sha256/ab}) whose blobs may differ from the previous census, known
+   * before the tasks run; null if the blob store could not be listed completely, or there was no
+   * previous census.
    */
   public java.util.Set<String> changedPrefixes() {
     return complete.get() && previous.complete() ? changed : null;
   }
 
-  /** The average time one stat of a prefix folder took while listing them, or -1 if none was made. */
+  /**
+   * The average time one stat of a prefix folder took while listing them, or -1 if none was made.
+   */
   public long averageStatNanos() {
     return stats == 0 ? -1 : statNanos / stats;
   }
@@ -111,7 +116,8 @@ public final class BlobCensusReader {
   }
 
   /** Takes a census on the calling thread. */
-  public static BlobCensus read(StorageLayout layout, TreeReader reader, BlobCensus previous, Instant now) {
+  public static BlobCensus read(
+      StorageLayout layout, TreeReader reader, BlobCensus previous, Instant now) {
     BlobCensusReader census = new BlobCensusReader(layout, reader, previous, now);
     census.tasks().forEach(Runnable::run);
     return census.census();
@@ -125,7 +131,8 @@ public final class BlobCensusReader {
     }
   }
 
-  private Prefix prefix(String algorithm, Path dir, String name, FileTime mtime, Prefix old) throws IOException {
+  private Prefix prefix(String algorithm, Path dir, String name, FileTime mtime, Prefix old)
+      throws IOException {
     String key = algorithm + "/" + name;
     List<SizedEntry> sizes = old == null ? reader.sizesOf(dir, "data") : changedSizes(dir, old);
     List<long[]> compact = new ArrayList<>(sizes.size());
@@ -149,15 +156,16 @@ public final class BlobCensusReader {
         others.put(blob.name(), blob.size());
       }
     }
-    compact.sort((a, b) -> {
-      for (int i = 0; i < 4; i++) {
-        int c = Long.compareUnsigned(a[i], b[i]);
-        if (c != 0) {
-          return c;
-        }
-      }
-      return 0;
-    });
+    compact.sort(
+        (a, b) -> {
+          for (int i = 0; i < 4; i++) {
+            int c = Long.compareUnsigned(a[i], b[i]);
+            if (c != 0) {
+              return c;
+            }
+          }
+          return 0;
+        });
     long[] words = new long[compact.size() * 4];
     long[] blobSizes = new long[compact.size()];
     for (int i = 0; i < compact.size(); i++) {

@@ -20,18 +20,21 @@ public final class StorageLayout {
     this.root = root;
   }
 
-  /** A layout rooted at a folder holding {@code repositories/} and {@code blobs/}, without checks. */
+  /**
+   * A layout rooted at a folder holding {@code repositories/} and {@code blobs/}, without checks.
+   */
   public static StorageLayout at(Path v2Root) {
     return new StorageLayout(v2Root);
   }
 
   /**
-   * Finds the v2 folder from what a user may pass: the registry's storage root ({@code /var/lib/registry}), its
-   * {@code docker/registry/v2} folder, or any folder holding {@code repositories/} and {@code blobs/}.
+   * Finds the v2 folder from what a user may pass: the registry's storage root ({@code
+   * /var/lib/registry}), its {@code docker/registry/v2} folder, or any folder holding {@code
+   * repositories/} and {@code blobs/}.
    *
-   * <p>A storage root that is still empty (or holds only {@code lost+found}, as a new volume does) is accepted as
-   * an empty registry: registry 2.8 creates {@code docker/registry/v2} only on the first push, and a sidecar must
-   * not crash-loop until then.
+   * <p>A storage root that is still empty (or holds only {@code lost+found}, as a new volume does)
+   * is accepted as an empty registry: registry 2.8 creates {@code docker/registry/v2} only on the
+   * first push, and a sidecar must not crash-loop until then.
    */
   public static StorageLayout locate(Path given) throws InvalidStorageRootException {
     if (!Files.isDirectory(given)) {
@@ -46,14 +49,16 @@ public final class StorageLayout {
     if (isDir(v2) || isEmptyDir(given)) {
       return new StorageLayout(v2);
     }
-    throw new InvalidStorageRootException(given,
+    throw new InvalidStorageRootException(
+        given,
         "is not a registry storage folder (expected docker/registry/v2, or repositories/ and blobs/ inside it)");
   }
 
   private static boolean isNamedV2(Path path) {
     Path name = path.toAbsolutePath().normalize();
     int n = name.getNameCount();
-    return n >= 3 && name.subpath(n - 3, n).toString().replace('\\', '/').equals("docker/registry/v2");
+    return n >= 3
+        && name.subpath(n - 3, n).toString().replace('\\', '/').equals("docker/registry/v2");
   }
 
   private static boolean isDir(Path path) {
@@ -82,9 +87,16 @@ public final class StorageLayout {
     return root.resolve(BLOBS);
   }
 
-  /** {@code blobs/<algorithm>/<first two hex>/<hex>/data}: the content of any blob, manifests included. */
+  /**
+   * {@code blobs/<algorithm>/<first two hex>/<hex>/data}: the content of any blob, manifests
+   * included.
+   */
   public Path blobData(Digest digest) {
-    return blobs().resolve(digest.algorithm()).resolve(digest.prefix()).resolve(digest.hex()).resolve("data");
+    return blobs()
+        .resolve(digest.algorithm())
+        .resolve(digest.prefix())
+        .resolve(digest.hex())
+        .resolve("data");
   }
 
   /** The folder of a repository, from its name with {@code /} separators. */
@@ -102,12 +114,18 @@ public final class StorageLayout {
     return tagDir.resolve("current").resolve("link");
   }
 
-  /** {@code _manifests/revisions}: one {@code <algorithm>/<hex>/link} per manifest pushed into the repository. */
+  /**
+   * {@code _manifests/revisions}: one {@code <algorithm>/<hex>/link} per manifest pushed into the
+   * repository.
+   */
   public static Path revisionsDir(Path repository) {
     return repository.resolve("_manifests").resolve("revisions");
   }
 
-  /** The name of the link file inside a revision folder; 2.8 removes only this file when a manifest is deleted. */
+  /**
+   * The name of the link file inside a revision folder; 2.8 removes only this file when a manifest
+   * is deleted.
+   */
   public static final String REVISION_LINK = "link";
 
   /** The link file inside a revision folder. */
@@ -115,19 +133,27 @@ public final class StorageLayout {
     return revisionDir.resolve(REVISION_LINK);
   }
 
-  /** {@code _uploads}: one folder per upload in progress, with {@code data} and {@code startedat}. */
+  /**
+   * {@code _uploads}: one folder per upload in progress, with {@code data} and {@code startedat}.
+   */
   public static final String UPLOADS = "_uploads";
 
   public static Path uploadsDir(Path repository) {
     return repository.resolve(UPLOADS);
   }
 
-  /** Whether a folder entry of a repository is one of the registry's own ({@code _manifests}, {@code _layers}, ...). */
+  /**
+   * Whether a folder entry of a repository is one of the registry's own ({@code _manifests}, {@code
+   * _layers}, ...).
+   */
   public static boolean isReservedName(String name) {
     return name.startsWith("_");
   }
 
-  /** Whether a folder entry marks its parent as a repository: the catalog lists folders holding {@code _layers}. */
+  /**
+   * Whether a folder entry marks its parent as a repository: the catalog lists folders holding
+   * {@code _layers}.
+   */
   public static boolean marksRepository(String name) {
     return name.equals("_layers") || name.equals("_manifests");
   }

@@ -9,21 +9,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The few file operations a scan performs, none of which follows a symbolic link or writes anything.
+ * The few file operations a scan performs, none of which follows a symbolic link or writes
+ * anything.
  *
- * <p>It is an interface so tests can wrap the real implementation to make files vanish or reads fail at a
- * chosen moment, which Jimfs alone cannot do.
+ * <p>It is an interface so tests can wrap the real implementation to make files vanish or reads
+ * fail at a chosen moment, which Jimfs alone cannot do.
  */
 public interface TreeReader {
   /** The kind of a folder entry, read without following links. */
-  enum EntryType { DIRECTORY, FILE, SYMLINK, OTHER }
+  enum EntryType {
+    DIRECTORY,
+    FILE,
+    SYMLINK,
+    OTHER
+  }
 
   /** A named entry of a folder. */
   record Entry(String name, EntryType type) {}
 
   /**
-   * The entries of a folder with their types. Throws {@link java.nio.file.NoSuchFileException} if it is gone and
-   * {@link java.nio.file.NotDirectoryException} if it is a symbolic link.
+   * The entries of a folder with their types. Throws {@link java.nio.file.NoSuchFileException} if
+   * it is gone and {@link java.nio.file.NotDirectoryException} if it is a symbolic link.
    */
   List<Entry> list(Path dir) throws IOException;
 
@@ -33,14 +39,17 @@ public interface TreeReader {
   /**
    * Reads a whole regular file of at most {@code limit} bytes, refusing symbolic links.
    *
-   * @throws FileTooLargeException if the file holds more than {@code limit} bytes (the rest is not read)
+   * @throws FileTooLargeException if the file holds more than {@code limit} bytes (the rest is not
+   *     read)
    */
   byte[] read(Path file, int limit) throws IOException;
 
   /** The size in bytes of a regular file, refusing symbolic links. */
   long size(Path file) throws IOException;
 
-  /** Whether the path is a symbolic link; asked only after an operation failed, to name the reason. */
+  /**
+   * Whether the path is a symbolic link; asked only after an operation failed, to name the reason.
+   */
   boolean isSymbolicLink(Path path);
 
   /** Whether anything exists at the path, without following a final link. */
@@ -52,16 +61,16 @@ public interface TreeReader {
   }
 
   /**
-   * An entry of a folder with the small file read below it: {@code content} when it could be read, otherwise
-   * the {@code failure} (only for folder entries; other entries carry neither).
+   * An entry of a folder with the small file read below it: {@code content} when it could be read,
+   * otherwise the {@code failure} (only for folder entries; other entries carry neither).
    */
   record EntryFile(Entry entry, byte[] content, IOException failure) {}
 
   /**
-   * Lists {@code dir} and, below each entry that is a folder, reads the file at {@code relative} (such as
-   * {@code current/link} below each tag), never following a link. This default lists and reads by full path;
-   * {@link NioTreeReader} reads relative to the open folder, which spares the kernel walking the whole path
-   * for each of hundreds of thousands of small files.
+   * Lists {@code dir} and, below each entry that is a folder, reads the file at {@code relative}
+   * (such as {@code current/link} below each tag), never following a link. This default lists and
+   * reads by full path; {@link NioTreeReader} reads relative to the open folder, which spares the
+   * kernel walking the whole path for each of hundreds of thousands of small files.
    */
   default List<EntryFile> listAndRead(Path dir, String[] relative, int limit) throws IOException {
     List<EntryFile> files = new ArrayList<>();
@@ -84,9 +93,9 @@ public interface TreeReader {
   }
 
   /**
-   * For each entry of {@code dir}, the size of the file {@code name} inside it, or -1 where there is none or it
-   * is a link (such as the {@code data} file of each blob of a prefix folder), in listing order. A list, not a
-   * map: a census hashes nothing it does not need to.
+   * For each entry of {@code dir}, the size of the file {@code name} inside it, or -1 where there
+   * is none or it is a link (such as the {@code data} file of each blob of a prefix folder), in
+   * listing order. A list, not a map: a census hashes nothing it does not need to.
    */
   default List<SizedEntry> sizesOf(Path dir, String name) throws IOException {
     List<SizedEntry> sizes = new ArrayList<>();
@@ -102,7 +111,10 @@ public interface TreeReader {
     return sizes;
   }
 
-  /** The entries of {@code dir} that have a file named {@code name} inside them (links not followed). */
+  /**
+   * The entries of {@code dir} that have a file named {@code name} inside them (links not
+   * followed).
+   */
   default List<String> containing(Path dir, String name) throws IOException {
     List<String> found = new ArrayList<>();
     for (String entry : names(dir)) {
@@ -112,5 +124,4 @@ public interface TreeReader {
     }
     return found;
   }
-
 }

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The least work any exporter must do on a tree, written as plainly as possible on one thread: list the
- * folders down to every tag and read each {@code current/link} (the link pass), then read every distinct manifest
- * once (the manifest pass). regscope's timings are printed as ratios to these.
+ * The least work any exporter must do on a tree, written as plainly as possible on one thread: list
+ * the folders down to every tag and read each {@code current/link} (the link pass), then read every
+ * distinct manifest once (the manifest pass). regscope's timings are printed as ratios to these.
  */
 final class PhysicalFloor {
   private final Path v2;
@@ -47,12 +47,14 @@ final class PhysicalFloor {
         Path tags = child.resolve("tags");
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(tags)) {
           for (Path tag : entries) {
-            try (SeekableByteChannel link = Files.newByteChannel(tag.resolve("current").resolve("link"))) {
+            try (SeekableByteChannel link =
+                Files.newByteChannel(tag.resolve("current").resolve("link"))) {
               buffer.clear();
               while (link.read(buffer) > 0) {
                 // read to the end
               }
-              digests.add(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+              digests.add(
+                  new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
             }
           }
         }
@@ -62,7 +64,10 @@ final class PhysicalFloor {
     }
   }
 
-  /** Every manifest the tags reach, children of indexes included (found untimed, before the timed pass). */
+  /**
+   * Every manifest the tags reach, children of indexes included (found untimed, before the timed
+   * pass).
+   */
   List<Path> manifestFiles(Set<String> tagged) throws IOException {
     ObjectMapper json = new ObjectMapper();
     Set<String> all = new LinkedHashSet<>();
@@ -93,6 +98,10 @@ final class PhysicalFloor {
 
   private Path blob(String digest) {
     String hex = digest.substring(digest.indexOf(':') + 1);
-    return v2.resolve("blobs").resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+    return v2.resolve("blobs")
+        .resolve("sha256")
+        .resolve(hex.substring(0, 2))
+        .resolve(hex)
+        .resolve("data");
   }
 }

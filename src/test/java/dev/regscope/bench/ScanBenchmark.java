@@ -2,10 +2,10 @@ package dev.regscope.bench;
 
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.SeriesFilter;
+import dev.regscope.model.ScanState;
 import dev.regscope.model.Snapshot;
 import dev.regscope.sample.SampleRegistry;
 import dev.regscope.scan.RepositoryFilter;
-import dev.regscope.model.ScanState;
 import dev.regscope.scan.Scanner;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.server.Endpoints;
@@ -36,14 +36,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Measures regscope on synthetic trees of the given sizes and prints one table: cold scan, warm rescan, rescan
- * after 1% of tags were re-pushed, scrape latency over HTTP, response size and live heap, each scan figure also as
- * a ratio to the physical floor timed in the same run; then the effect of {@code --scan-threads}.
+ * Measures regscope on synthetic trees of the given sizes and prints one table: cold scan, warm
+ * rescan, rescan after 1% of tags were re-pushed, scrape latency over HTTP, response size and live
+ * heap, each scan figure also as a ratio to the physical floor timed in the same run; then the
+ * effect of {@code --scan-threads}.
  *
- * <p>Run: {@code mvn -B -ntp -Pbench verify -DskipTests -Dbench.tags=10000,100000}. Trees are generated once
- * under {@code bench.dir} and reused. {@code -Dbench.repeat=N} sets the runs each median takes (5);
- * {@code -Dbench.floors=false} skips the floors and the thread comparison, for a tree whose blocks do not fit the
- * page cache, where they would only time the disk.
+ * <p>Run: {@code mvn -B -ntp -Pbench verify -DskipTests -Dbench.tags=10000,100000}. Trees are
+ * generated once under {@code bench.dir} and reused. {@code -Dbench.repeat=N} sets the runs each
+ * median takes (5); {@code -Dbench.floors=false} skips the floors and the thread comparison, for a
+ * tree whose blocks do not fit the page cache, where they would only time the disk.
  */
 public final class ScanBenchmark {
   private static final Clock CLOCK = Clock.systemUTC();
@@ -57,7 +58,8 @@ public final class ScanBenchmark {
   private final List<String> rows = new ArrayList<>();
   private final List<String> threadRows = new ArrayList<>();
 
-  private ScanBenchmark(Path dir, int threads, int scrapes, int coldCacheMaxTags, int repeat, boolean floors) {
+  private ScanBenchmark(
+      Path dir, int threads, int scrapes, int coldCacheMaxTags, int repeat, boolean floors) {
     this.repeat = repeat;
     this.floors = floors;
     this.coldCacheMaxTags = coldCacheMaxTags;
@@ -72,16 +74,20 @@ public final class ScanBenchmark {
       String[] kv = arg.replaceFirst("^--", "").split("=", 2);
       options.put(kv[0], kv.length > 1 ? kv[1] : "true");
     }
-    ScanBenchmark benchmark = new ScanBenchmark(Path.of(options.getOrDefault("dir", "target/bench")),
-        Integer.parseInt(options.getOrDefault("threads", "16")), Integer.parseInt(options.getOrDefault("scrapes", "200")),
-        Integer.parseInt(options.getOrDefault("cold-cache-max-tags", "100000")),
-        Integer.parseInt(options.getOrDefault("repeat", "5")),
-        Boolean.parseBoolean(options.getOrDefault("floors", "true")));
+    ScanBenchmark benchmark =
+        new ScanBenchmark(
+            Path.of(options.getOrDefault("dir", "target/bench")),
+            Integer.parseInt(options.getOrDefault("threads", "16")),
+            Integer.parseInt(options.getOrDefault("scrapes", "200")),
+            Integer.parseInt(options.getOrDefault("cold-cache-max-tags", "100000")),
+            Integer.parseInt(options.getOrDefault("repeat", "5")),
+            Boolean.parseBoolean(options.getOrDefault("floors", "true")));
     for (String tags : options.getOrDefault("tags", "10000").split(",")) {
       int count = Integer.parseInt(tags.trim());
       benchmark.run(count);
       if (benchmark.floors) {
-        // After run() returned, so its scanner, state and exposition are gone: at 1M tags a second scanner's
+        // After run() returned, so its scanner, state and exposition are gone: at 1M tags a second
+        // scanner's
         // cache beside them does not fit -Xmx1g, and a sidecar never holds two.
         benchmark.compareThreads(count);
       }
@@ -116,13 +122,16 @@ public final class ScanBenchmark {
     Scanner scanner = scanner(layout, threads);
     int tagCount;
     if (floors) {
-      // The first scan in this JVM also compiles the scan code; the cold scans after it are measured like the
-      // warm rescan, with the code compiled: each is a fresh scanner (no manifest cache, no census).
+      // The first scan in this JVM also compiles the scan code; the cold scans after it are
+      // measured like the
+      // warm rescan, with the code compiled: each is a fresh scanner (no manifest cache, no
+      // census).
       first = time(() -> scanner(layout, threads).scan());
       cold = median(Math.max(1, repeat * 3 / 5), () -> scanner(layout, threads).scan());
       tagCount = scanner.scan().tagCount();
       for (int i = 0; i < repeat; i++) {
-        scanner.scan(); // a sidecar rescans every minute: measure it with its code compiled, as it runs
+        scanner.scan(); // a sidecar rescans every minute: measure it with its code compiled, as it
+        // runs
       }
     } else {
       // Where each scan waits on the disk, the sidecar's own first scan is the cold one.
@@ -151,15 +160,34 @@ public final class ScanBenchmark {
 
     double pyLinks = python[0];
     double pyAll = python[0] + python[1];
-    String row = String.format(Locale.ROOT,
-        "| %,d | %,d | %.3f / %s | %.3f / %s | %.3f (%s) | %.3f (%s, %.2f×) | %.3f (%s, %.2f×) | %.3f (%s, %.2f×) "
-            + "| %.1f / %.1f | %.1f / %.1f | %.0f | %.3f |",
-        tagCount, files, linkFloor, seconds(pyLinks), linkFloor + manifestFloor, seconds(pyAll),
-        first, ratio(first, pyAll), cold, ratio(cold, pyAll), cold / (linkFloor + manifestFloor),
-        warm, ratio(warm, pyLinks), warm / linkFloor,
-        repushed, ratio(repushed, pyLinks), repushed / linkFloor,
-        latencies[0], latencies[1], publisher.exposition().gzipSize() / 1e6, publisher.exposition().plainSize() / 1e6,
-        heap / 1e6, render);
+    String row =
+        String.format(
+            Locale.ROOT,
+            "| %,d | %,d | %.3f / %s | %.3f / %s | %.3f (%s) | %.3f (%s, %.2f×) | %.3f (%s, %.2f×) | %.3f (%s, %.2f×) "
+                + "| %.1f / %.1f | %.1f / %.1f | %.0f | %.3f |",
+            tagCount,
+            files,
+            linkFloor,
+            seconds(pyLinks),
+            linkFloor + manifestFloor,
+            seconds(pyAll),
+            first,
+            ratio(first, pyAll),
+            cold,
+            ratio(cold, pyAll),
+            cold / (linkFloor + manifestFloor),
+            warm,
+            ratio(warm, pyLinks),
+            warm / linkFloor,
+            repushed,
+            ratio(repushed, pyLinks),
+            repushed / linkFloor,
+            latencies[0],
+            latencies[1],
+            publisher.exposition().gzipSize() / 1e6,
+            publisher.exposition().plainSize() / 1e6,
+            heap / 1e6,
+            render);
     log("row: %s", row); // printed now too, so a later size that fails does not lose it
     rows.add(row);
     if (after.tagCount() != tagCount) {
@@ -168,19 +196,25 @@ public final class ScanBenchmark {
   }
 
   /**
-   * Stats every file of the tree with the JDK's own walk (not regscope's code, whose JIT must stay cold for the
-   * first-scan figure): the floors read links and manifests, a scan also stats every blob.
+   * Stats every file of the tree with the JDK's own walk (not regscope's code, whose JIT must stay
+   * cold for the first-scan figure): the floors read links and manifests, a scan also stats every
+   * blob.
    */
   private static void warmPageCache(Path v2) throws IOException {
-    Files.walkFileTree(v2, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    Files.walkFileTree(
+        v2,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
-  /** Reads every distinct manifest once (median of five), in its own frame so the list is gone afterwards. */
+  /**
+   * Reads every distinct manifest once (median of five), in its own frame so the list is gone
+   * afterwards.
+   */
   private static double manifestFloor(PhysicalFloor floor, int repeat) throws Exception {
     List<Path> manifests = floor.manifestFiles(floor.linkPass());
     PhysicalFloor.manifestPass(manifests);
@@ -190,8 +224,8 @@ public final class ScanBenchmark {
   }
 
   /**
-   * One thread against the default, on a warm page cache and (where the kernel lets us drop it) a cold one. One
-   * scanner at a time, so the comparison needs no more heap than the sidecar.
+   * One thread against the default, on a warm page cache and (where the kernel lets us drop it) a
+   * cold one. One scanner at a time, so the comparison needs no more heap than the sidecar.
    */
   private void compareThreads(int tags) throws Exception {
     StorageLayout layout = StorageLayout.locate(dir.resolve("tree-" + tags));
@@ -199,18 +233,29 @@ public final class ScanBenchmark {
     double warmMany = warmRescan(layout, threads);
     String coldOne = "n/a";
     String coldMany = "n/a";
-    // A cold page cache at 1M tags takes minutes per single-threaded scan: compared up to coldCacheMaxTags.
+    // A cold page cache at 1M tags takes minutes per single-threaded scan: compared up to
+    // coldCacheMaxTags.
     if (tags <= coldCacheMaxTags && dropPageCache()) {
       coldOne = String.format(Locale.ROOT, "%.3f", time(() -> scanner(layout, 1).scan()));
       dropPageCache();
       coldMany = String.format(Locale.ROOT, "%.3f", time(() -> scanner(layout, threads).scan()));
     }
-    String row = String.format(Locale.ROOT, "| %,d | %.3f | %.3f | %s | %s |", tags, warmOne, warmMany, coldOne, coldMany);
+    String row =
+        String.format(
+            Locale.ROOT,
+            "| %,d | %.3f | %.3f | %s | %s |",
+            tags,
+            warmOne,
+            warmMany,
+            coldOne,
+            coldMany);
     log("threads row: %s", row);
     threadRows.add(row);
   }
 
-  /** Median rescan of an unchanged tree by one scanner with the given threads, after its first scan. */
+  /**
+   * Median rescan of an unchanged tree by one scanner with the given threads, after its first scan.
+   */
   private double warmRescan(StorageLayout layout, int threads) throws Exception {
     Scanner scanner = scanner(layout, threads);
     scanner.scan();
@@ -218,15 +263,19 @@ public final class ScanBenchmark {
   }
 
   /**
-   * The issue's reference floor: a minimal Python pass (link pass, manifest pass), run on the same tree in the
-   * same run. NaN where python3 is not installed.
+   * The issue's reference floor: a minimal Python pass (link pass, manifest pass), run on the same
+   * tree in the same run. NaN where python3 is not installed.
    */
   private static double[] pythonFloor(Path v2, int repeat) {
     try {
       Path script = Path.of(ScanBenchmark.class.getResource("/bench/link_floor.py").toURI());
-      Process process = new ProcessBuilder("python3", script.toString(), v2.toString(), Integer.toString(repeat))
-          .redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      Process process =
+          new ProcessBuilder("python3", script.toString(), v2.toString(), Integer.toString(repeat))
+              .redirectErrorStream(true)
+              .start();
+      String out =
+          new String(
+              process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (process.waitFor() != 0) {
         log("python floor failed: %s", out.strip());
         return new double[] {Double.NaN, Double.NaN};
@@ -274,13 +323,18 @@ public final class ScanBenchmark {
   private double[] scrape(ScanState state, ExpositionPublisher publisher) throws Exception {
     SnapshotSource source = () -> state;
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + Endpoints.METRICS))
-          .header("Accept-Encoding", "gzip").build();
+    try (MetricsServer server =
+        MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + server.port() + Endpoints.METRICS))
+              .header("Accept-Encoding", "gzip")
+              .build();
       double[] ms = new double[scrapes];
       for (int i = -20; i < scrapes; i++) {
         long start = System.nanoTime();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response =
+            http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
           body.transferTo(java.io.OutputStream.nullOutputStream());
         }
@@ -307,19 +361,22 @@ public final class ScanBenchmark {
       return Long.parseLong(Files.readString(marker).strip());
     }
     if (Files.exists(root)) {
-      throw new IOException(root + " exists but is incomplete (no " + marker.getFileName() + "): delete it");
+      throw new IOException(
+          root + " exists but is incomplete (no " + marker.getFileName() + "): delete it");
     }
     log("generating %d tags under %s", spec.tags(), root);
     long start = System.nanoTime();
     SampleRegistry.write(root, spec);
     AtomicLong files = new AtomicLong();
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        files.incrementAndGet();
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            files.incrementAndGet();
+            return FileVisitResult.CONTINUE;
+          }
+        });
     Files.writeString(marker, files.get() + "\n");
     log("generated in %.0f s", (System.nanoTime() - start) / 1e9);
     return files.get();
@@ -346,15 +403,18 @@ public final class ScanBenchmark {
 
   private void print() {
     System.out.println();
-    System.out.println("| tags | files | link floor, Java / Python (s) | link + manifest floor, Java / Python (s) "
-        + "| first scan in a fresh JVM (s; ×Python) | cold scan (s; ×Python, ×Java link + manifest floor) | warm rescan (s; ×Python, ×Java link floor) "
-        + "| rescan after 1% re-push (s; ×Python, ×Java link floor) | scrape p50 / p99 (ms) "
-        + "| response gzip / text (MB) | live heap after GC (MB) | render (s) |");
+    System.out.println(
+        "| tags | files | link floor, Java / Python (s) | link + manifest floor, Java / Python (s) "
+            + "| first scan in a fresh JVM (s; ×Python) | cold scan (s; ×Python, ×Java link + manifest floor) | warm rescan (s; ×Python, ×Java link floor) "
+            + "| rescan after 1% re-push (s; ×Python, ×Java link floor) | scrape p50 / p99 (ms) "
+            + "| response gzip / text (MB) | live heap after GC (MB) | render (s) |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
     System.out.println();
-    System.out.printf("| tags | warm rescan, 1 thread (s) | warm rescan, %d threads (s) | cold page cache, cold scan, 1 thread (s) "
-        + "| cold page cache, cold scan, %d threads (s) |%n", threads, threads);
+    System.out.printf(
+        "| tags | warm rescan, 1 thread (s) | warm rescan, %d threads (s) | cold page cache, cold scan, 1 thread (s) "
+            + "| cold page cache, cold scan, %d threads (s) |%n",
+        threads, threads);
     System.out.println("|---|---|---|---|---|");
     threadRows.forEach(System.out::println);
   }

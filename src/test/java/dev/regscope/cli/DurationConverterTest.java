@@ -23,7 +23,9 @@ class DurationConverterTest {
 
   @Test
   void anythingElseIsRefusedNamingTheValue() {
-    assertThatThrownBy(() -> converter.convert("-1s")).isInstanceOf(TypeConversionException.class).hasMessageContaining("-1s");
+    assertThatThrownBy(() -> converter.convert("-1s"))
+        .isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("-1s");
     assertThatThrownBy(() -> converter.convert("1.5m")).isInstanceOf(TypeConversionException.class);
     assertThatThrownBy(() -> converter.convert("1y")).isInstanceOf(TypeConversionException.class);
   }

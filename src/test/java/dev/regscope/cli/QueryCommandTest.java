@@ -52,19 +52,36 @@ class QueryCommandTest {
     assertThat(run("query", "old", "--events-db", db)).isEqualTo(2);
     assertThat(err.toString()).contains("old needs --older-than");
     assertThat(run("query", "popular", "--events-db", db)).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown query popular; known: images, stale, old, most-tagged");
+    assertThat(err.toString())
+        .contains("unknown query popular; known: images, stale, old, most-tagged");
     assertThat(run("query", "images", "--events-db", db, "--limit", "-1")).isEqualTo(2);
   }
 
   @Test
   void serveRefusesAnEventStoreWithoutAToken() throws Exception {
     Path storage = Files.createDirectories(dir.resolve("storage"));
-    assertThat(run("serve", "--port", "0", "--events-db", dir.resolve("e.db").toString(), storage.toString()))
+    assertThat(
+            run(
+                "serve",
+                "--port",
+                "0",
+                "--events-db",
+                dir.resolve("e.db").toString(),
+                storage.toString()))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--events-db needs --events-token-file");
     Path empty = Files.writeString(dir.resolve("token"), "  \n");
-    assertThat(run("serve", "--port", "0", "--events-db", dir.resolve("e.db").toString(), "--events-token-file",
-        empty.toString(), storage.toString())).isEqualTo(2);
+    assertThat(
+            run(
+                "serve",
+                "--port",
+                "0",
+                "--events-db",
+                dir.resolve("e.db").toString(),
+                "--events-token-file",
+                empty.toString(),
+                storage.toString()))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("--events-token-file " + empty + " is empty");
   }
 
@@ -76,7 +93,8 @@ class QueryCommandTest {
     assertThat(lines[0]).startsWith("KIND").contains("REPOSITORY", "DELETED_AT");
     assertThat(lines).hasSize(1 + 9);
     out.getBuffer().setLength(0);
-    assertThat(run("query", "deleted", "--events-db", db, "--format", "json", "--limit", "3")).isZero();
+    assertThat(run("query", "deleted", "--events-db", db, "--format", "json", "--limit", "3"))
+        .isZero();
     JsonNode json = new ObjectMapper().readTree(out.toString());
     assertThat(json).hasSize(3);
     assertThat(json.get(0).get("kind").asText()).isEqualTo("blob");
@@ -85,9 +103,21 @@ class QueryCommandTest {
     Path sample = dir.resolve("sample");
     SampleRegistry.write(sample, SampleRegistry.Spec.SMALL);
     out.getBuffer().setLength(0);
-    assertThat(run("query", "stale", "--events-db", db, "--not-pulled-for", "1d", "--storage", sample.toString(),
-        "--format", "json")).isZero();
-    assertThat(new ObjectMapper().readTree(out.toString()).get(0).get("size_bytes").isNull()).isTrue();
+    assertThat(
+            run(
+                "query",
+                "stale",
+                "--events-db",
+                db,
+                "--not-pulled-for",
+                "1d",
+                "--storage",
+                sample.toString(),
+                "--format",
+                "json"))
+        .isZero();
+    assertThat(new ObjectMapper().readTree(out.toString()).get(0).get("size_bytes").isNull())
+        .isTrue();
 
     // A tag that is in the sample: its size is the one `regscope scan` reports for it.
     out.getBuffer().setLength(0);
@@ -95,17 +125,40 @@ class QueryCommandTest {
     JsonNode repository = new ObjectMapper().readTree(out.toString()).get("repositories").get(0);
     JsonNode tag = repository.get("tags").get(0);
     try (EventDatabase database = EventDatabase.open(db, null)) {
-      new EventWriter(database, StoredManifests.NONE, Clock.systemUTC()).store(new EnvelopeParser(
-          RegistryNames.IDENTITY).parse(("{\"events\": [{\"id\": \"sample-1\", \"timestamp\": "
-          + "\"2026-01-01T00:00:00Z\", \"action\": \"push\", \"target\": {\"repository\": \""
-          + repository.get("name").asText() + "\", \"tag\": \"" + tag.get("name").asText() + "\", \"digest\": \""
-          + tag.get("digest").asText() + "\", \"url\": \"http://r/v2/x/manifests/y\"}}]}").getBytes()));
+      new EventWriter(database, StoredManifests.NONE, Clock.systemUTC())
+          .store(
+              new EnvelopeParser(RegistryNames.IDENTITY)
+                  .parse(
+                      ("{\"events\": [{\"id\": \"sample-1\", \"timestamp\": "
+                              + "\"2026-01-01T00:00:00Z\", \"action\": \"push\", \"target\": {\"repository\": \""
+                              + repository.get("name").asText()
+                              + "\", \"tag\": \""
+                              + tag.get("name").asText()
+                              + "\", \"digest\": \""
+                              + tag.get("digest").asText()
+                              + "\", \"url\": \"http://r/v2/x/manifests/y\"}}]}")
+                          .getBytes()));
     }
     out.getBuffer().setLength(0);
-    assertThat(run("query", "stale", "--events-db", db, "--not-pulled-for", "1d", "--storage", sample.toString(),
-        "--format", "json", "--limit", "1")).isZero();
+    assertThat(
+            run(
+                "query",
+                "stale",
+                "--events-db",
+                db,
+                "--not-pulled-for",
+                "1d",
+                "--storage",
+                sample.toString(),
+                "--format",
+                "json",
+                "--limit",
+                "1"))
+        .isZero();
     JsonNode largest = new ObjectMapper().readTree(out.toString()).get(0);
     assertThat(largest.get("tag").asText()).isEqualTo(tag.get("name").asText());
-    assertThat(largest.get("size_bytes").asLong()).isEqualTo(tag.get("sizeBytes").asLong()).isPositive();
+    assertThat(largest.get("size_bytes").asLong())
+        .isEqualTo(tag.get("sizeBytes").asLong())
+        .isPositive();
   }
 }

@@ -1,7 +1,5 @@
 package dev.regscope.core;
 
-import dev.regscope.core.InvalidDigestException;
-import dev.regscope.core.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** A digest's hex becomes a path below blobs/, so parsing accepts only what the registry writes. */
 class DigestTest {
-  private static final String HEX64 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  private static final String HEX64 =
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   @Test
   void parsesSha256AsTheRegistryWritesIt() throws InvalidDigestException {
@@ -36,38 +35,41 @@ class DigestTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      "sha256",
-      ":" + HEX64,
-      "sha256:",
-      "md5:abc",
-      "SHA256:abc",
-      "sha256:ABC",
-      "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
-      "sha256:abcg",
-      "sha256:../../..",
-      "sha256:..",
-      "sha256:ab/cd",
-      "sha256:ab\\cd",
-      "sha256: abc",
-      " sha256:abc",
-      "sha256:abc\n",
-      "sha256:abc:def",
-      "sha256:\u0661\u0662\u0663",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "sha256",
+        ":" + HEX64,
+        "sha256:",
+        "md5:abc",
+        "SHA256:abc",
+        "sha256:ABC",
+        "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+        "sha256:abcg",
+        "sha256:../../..",
+        "sha256:..",
+        "sha256:ab/cd",
+        "sha256:ab\\cd",
+        "sha256: abc",
+        " sha256:abc",
+        "sha256:abc\n",
+        "sha256:abc:def",
+        "sha256:\u0661\u0662\u0663",
+      })
   void refusesAnythingElse(String text) {
     assertThatThrownBy(() -> Digest.parse(text)).isInstanceOf(InvalidDigestException.class);
   }
 
   @Test
   void refusesHexLongerThanAnyAlgorithmWrites() {
-    assertThatThrownBy(() -> Digest.parse("sha512:" + "a".repeat(129))).isInstanceOf(InvalidDigestException.class);
+    assertThatThrownBy(() -> Digest.parse("sha512:" + "a".repeat(129)))
+        .isInstanceOf(InvalidDigestException.class);
   }
 
   @Test
   void theConstructorRefusesWhatParseRefuses() {
-    assertThatThrownBy(() -> new Digest("sha256", "../../..")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Digest("sha256", "../../.."))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Digest("md5", "abc")).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -86,12 +88,18 @@ class DigestTest {
 
   @Test
   void sortsByAlgorithmThenHex() throws InvalidDigestException {
-    List<Digest> digests = new ArrayList<>(List.of(
-        Digest.parse("sha512:01"), Digest.parse("sha256:ff"), Digest.parse("sha256:0a"), Digest.parse("sha384:00")));
+    List<Digest> digests =
+        new ArrayList<>(
+            List.of(
+                Digest.parse("sha512:01"),
+                Digest.parse("sha256:ff"),
+                Digest.parse("sha256:0a"),
+                Digest.parse("sha384:00")));
 
     digests.sort(null);
 
-    assertThat(digests).extracting(Digest::toString)
+    assertThat(digests)
+        .extracting(Digest::toString)
         .containsExactly("sha256:0a", "sha256:ff", "sha384:00", "sha512:01");
   }
 }

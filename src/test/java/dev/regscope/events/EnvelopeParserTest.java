@@ -21,13 +21,15 @@ class EnvelopeParserTest {
   }
 
   @Test
-  void everyFixtureParsesToOneEventWithItsOwnIdActionAndRepository() throws MalformedEventException {
+  void everyFixtureParsesToOneEventWithItsOwnIdActionAndRepository()
+      throws MalformedEventException {
     assertThat(posts).hasSize(279);
     for (Notifications.Post post : posts) {
       RegistryEvent event = parse(post.seq());
       assertThat(event.id()).isEqualTo(post.event().get("id").asText());
       assertThat(event.action()).isEqualTo(post.event().get("action").asText());
-      assertThat(event.repository()).isEqualTo(post.event().get("target").get("repository").asText());
+      assertThat(event.repository())
+          .isEqualTo(post.event().get("target").get("repository").asText());
       assertThat(event.registry()).isEqualTo("127.0.0.1:54809");
     }
   }
@@ -38,10 +40,13 @@ class EnvelopeParserTest {
     assertThat(event.target()).isEqualTo(Target.MANIFEST);
     assertThat(event.tag()).isEqualTo("3.18");
     assertThat(event.size()).isEqualTo(478);
-    assertThat(event.timestamp()).isEqualTo(Instant.parse("2026-11-24T12:39:45.034962782Z")); // nanoseconds kept
-    assertThat(event.references()).extracting(r -> r.digest().toString()).containsExactly(
-        "sha256:45c1aa391d1cff14bfc92ab5429777d19d411ce3eded6404be1235947c2c0ce1",
-        "sha256:730808e20405015db394b2ae7d5b21972fae908394e27bde3bf47bf7d0a322e2");
+    assertThat(event.timestamp())
+        .isEqualTo(Instant.parse("2026-11-24T12:39:45.034962782Z")); // nanoseconds kept
+    assertThat(event.references())
+        .extracting(r -> r.digest().toString())
+        .containsExactly(
+            "sha256:45c1aa391d1cff14bfc92ab5429777d19d411ce3eded6404be1235947c2c0ce1",
+            "sha256:730808e20405015db394b2ae7d5b21972fae908394e27bde3bf47bf7d0a322e2");
     assertThat(event.references()).extracting(Reference::size).containsExactly(462L, 97577L);
   }
 
@@ -59,12 +64,16 @@ class EnvelopeParserTest {
 
   @Test
   void aliasesOfOneHostBecomeItsCanonicalName() throws MalformedEventException {
-    EnvelopeParser aliased = new EnvelopeParser(RegistryNames.of(Map.of("registry.example.com",
-        List.of("127.0.0.1:54809", "registry.svc:5000"))));
+    EnvelopeParser aliased =
+        new EnvelopeParser(
+            RegistryNames.of(
+                Map.of("registry.example.com", List.of("127.0.0.1:54809", "registry.svc:5000"))));
     assertThat(aliased.parse(Notifications.number(posts, 1).body()).get(0).registry())
         .isEqualTo("registry.example.com");
-    assertThat(RegistryNames.of(Map.of("registry.example.com", List.of("Registry.SVC:5000")))
-        .canonical("registry.svc:5000")).isEqualTo("registry.example.com");
+    assertThat(
+            RegistryNames.of(Map.of("registry.example.com", List.of("Registry.SVC:5000")))
+                .canonical("registry.svc:5000"))
+        .isEqualTo("registry.example.com");
     assertThat(RegistryNames.IDENTITY.canonical("Other:443")).isEqualTo("other:443");
   }
 
@@ -74,16 +83,25 @@ class EnvelopeParserTest {
     assertMalformed("[]", "not an envelope");
     assertMalformed("{\"events\": 3}", "not an envelope");
     assertMalformed("{\"events\": [3]}", "events[0] is not an object");
-    assertMalformed("{\"events\": [{\"timestamp\": \"2026-11-24T12:39:45Z\", \"action\": \"push\","
-        + " \"target\": {\"repository\": \"a\", \"digest\": \"sha256:" + "a".repeat(64) + "\"}}]}",
+    assertMalformed(
+        "{\"events\": [{\"timestamp\": \"2026-11-24T12:39:45Z\", \"action\": \"push\","
+            + " \"target\": {\"repository\": \"a\", \"digest\": \"sha256:"
+            + "a".repeat(64)
+            + "\"}}]}",
         "events[0].id is missing");
-    assertMalformed(event("\"timestamp\": \"yesterday\""), "events[0].timestamp is not an RFC 3339 time: yesterday");
-    assertMalformed(event("\"target\": {\"repository\": \"a\", \"digest\": \"sha256:XYZ\"}"),
+    assertMalformed(
+        event("\"timestamp\": \"yesterday\""),
+        "events[0].timestamp is not an RFC 3339 time: yesterday");
+    assertMalformed(
+        event("\"target\": {\"repository\": \"a\", \"digest\": \"sha256:XYZ\"}"),
         "events[0].target.digest is not a digest: sha256:XYZ");
-    assertMalformed(event("\"target\": {\"repository\": \"a\"}"), "names neither a digest nor a tag");
-    assertMalformed(event("\"target\": {\"repository\": \"a\", \"tag\": \"t\", \"size\": -4}"),
+    assertMalformed(
+        event("\"target\": {\"repository\": \"a\"}"), "names neither a digest nor a tag");
+    assertMalformed(
+        event("\"target\": {\"repository\": \"a\", \"tag\": \"t\", \"size\": -4}"),
         "events[0].target.size is not a size in bytes: -4");
-    assertMalformed(event("\"target\": {\"repository\": 7, \"tag\": \"t\"}"),
+    assertMalformed(
+        event("\"target\": {\"repository\": 7, \"tag\": \"t\"}"),
         "events[0].target.repository is not a string: 7");
   }
 

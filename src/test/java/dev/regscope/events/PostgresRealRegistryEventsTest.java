@@ -12,7 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A shared PostgreSQL store; the registry includes references. Also: the database goes away for a while. */
+/**
+ * A shared PostgreSQL store; the registry includes references. Also: the database goes away for a
+ * while.
+ */
 class PostgresRealRegistryEventsTest extends RealRegistryEventsContract {
   @TempDir static Path pgDir;
   static PostgresProcess postgres;
@@ -49,8 +52,10 @@ class PostgresRealRegistryEventsTest extends RealRegistryEventsContract {
       if (i == 14) {
         postgres.startServer();
       }
-      push("down/app", images.ociImage(new Platform("linux", "amd64", null), base,
-          images.layer(100 + i)), "t" + i);
+      push(
+          "down/app",
+          images.ociImage(new Platform("linux", "amd64", null), base, images.layer(100 + i)),
+          "t" + i);
     }
     awaitEverythingStored();
     assertExactlyTheRecordedEvents();

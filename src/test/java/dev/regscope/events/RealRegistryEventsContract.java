@@ -45,9 +45,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real registry 2.8 notifies a real {@code regscope serve} (its own JVM): pushes, pulls, tag moves and deletes
- * arrive through real webhooks, and the queries answer from what arrived. A second endpoint records what the
- * registry sent, so "nothing lost, nothing doubled" is checked against the registry, not against regscope.
+ * A real registry 2.8 notifies a real {@code regscope serve} (its own JVM): pushes, pulls, tag
+ * moves and deletes arrive through real webhooks, and the queries answer from what arrived. A
+ * second endpoint records what the registry sent, so "nothing lost, nothing doubled" is checked
+ * against the registry, not against regscope.
  */
 abstract class RealRegistryEventsContract {
   static final String TOKEN = "s3cret-token";
@@ -64,7 +65,10 @@ abstract class RealRegistryEventsContract {
   /** Where the store lives: a SQLite path or a PostgreSQL URL. */
   abstract String database() throws Exception;
 
-  /** Whether the registry puts references in its events; without, regscope reads manifests from storage. */
+  /**
+   * Whether the registry puts references in its events; without, regscope reads manifests from
+   * storage.
+   */
   abstract boolean includeReferences();
 
   @BeforeEach
@@ -72,12 +76,23 @@ abstract class RealRegistryEventsContract {
     db = database();
     int port = freePort();
     recorder = RecordingEndpoint.start();
-    registry = RegistryProcess.start(RegistryProcess.binaryOrSkip(), dir.resolve("registry"),
-        recorder.registryConfig("http://127.0.0.1:" + port + "/events", TOKEN, includeReferences()));
+    registry =
+        RegistryProcess.start(
+            RegistryProcess.binaryOrSkip(),
+            dir.resolve("registry"),
+            recorder.registryConfig(
+                "http://127.0.0.1:" + port + "/events", TOKEN, includeReferences()));
     client = registry.client();
     Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-    regscope = RegscopeProcess.start(port, registry.storageRoot(), dir.resolve("regscope.log"),
-        "--events-db", db, "--events-token-file", tokenFile.toString());
+    regscope =
+        RegscopeProcess.start(
+            port,
+            registry.storageRoot(),
+            dir.resolve("regscope.log"),
+            "--events-db",
+            db,
+            "--events-token-file",
+            tokenFile.toString());
   }
 
   @AfterEach
@@ -116,38 +131,65 @@ abstract class RealRegistryEventsContract {
 
     Map<String, List<String>> tags = new TreeMap<>();
     for (JsonNode row : query("images")) {
-      tags.put(row.get("repository").asText() + ":" + row.get("tag").asText(), List.of(row.get("digest").asText(),
-          row.get("pulled").isNull() ? "never" : "pulled", row.get("pulls").asText()));
+      tags.put(
+          row.get("repository").asText() + ":" + row.get("tag").asText(),
+          List.of(
+              row.get("digest").asText(),
+              row.get("pulled").isNull() ? "never" : "pulled",
+              row.get("pulls").asText()));
     }
-    assertThat(tags).containsExactly(
-        Map.entry("team/app:latest", List.of(b, "never", "0")), // moved after its HEAD: starts over
-        Map.entry("team/app:v2", List.of(b, "pulled", "1")));
+    assertThat(tags)
+        .containsExactly(
+            Map.entry(
+                "team/app:latest", List.of(b, "never", "0")), // moved after its HEAD: starts over
+            Map.entry("team/app:v2", List.of(b, "pulled", "1")));
 
     List<String> deleted = new ArrayList<>();
-    query("deleted").forEach(row -> deleted.add(row.get("kind").asText() + " " + row.get("name").asText() + " "
-        + row.get("digest").asText()));
+    query("deleted")
+        .forEach(
+            row ->
+                deleted.add(
+                    row.get("kind").asText()
+                        + " "
+                        + row.get("name").asText()
+                        + " "
+                        + row.get("digest").asText()));
     assertThat(deleted).containsExactlyInAnyOrder("manifest " + a + " " + a, "tag v1 " + a);
 
-    // a's own layer and config stay linked in team/app until a garbage collection: orphans now. The same
+    // a's own layer and config stay linked in team/app until a garbage collection: orphans now. The
+    // same
     // whether the event carried references or regscope read a's manifest from storage.
     Set<String> orphans = new TreeSet<>();
     query("orphan-blobs").forEach(row -> orphans.add(row.get("digest").asText()));
-    assertThat(orphans).containsExactlyInAnyOrderElementsOf(
-        List.of(first.config().digest(), first.layers().get(1).digest()));
+    assertThat(orphans)
+        .containsExactlyInAnyOrderElementsOf(
+            List.of(first.config().digest(), first.layers().get(1).digest()));
     assertThat(query("missing-blobs")).isEmpty();
 
     Map<String, Double> metrics = scrape();
-    recorder.countByAction().forEach((action, count) -> assertThat(
-        metrics.get(PromText.series("registry_events_total", "action", action))).as(action)
-        .isEqualTo(count.doubleValue()));
+    recorder
+        .countByAction()
+        .forEach(
+            (action, count) ->
+                assertThat(metrics.get(PromText.series("registry_events_total", "action", action)))
+                    .as(action)
+                    .isEqualTo(count.doubleValue()));
     // GETs of a manifest: v1 by tag and b by digest; the HEAD is not a download.
-    assertThat(metrics.get(PromText.series("repository_pulls_total", "repository", "team/app"))).isEqualTo(2.0);
-    assertThat(metrics).containsKey(PromText.series("repository_tag_last_pull_timestamp_seconds",
-        "repository", "team/app", "tag", "v2"));
+    assertThat(metrics.get(PromText.series("repository_pulls_total", "repository", "team/app")))
+        .isEqualTo(2.0);
+    assertThat(metrics)
+        .containsKey(
+            PromText.series(
+                "repository_tag_last_pull_timestamp_seconds",
+                "repository",
+                "team/app",
+                "tag",
+                "v2"));
   }
 
   @Test
-  void killedMidStreamAndRestartedTheStoreEndsWithExactlyTheEventsTheRegistrySent() throws Exception {
+  void killedMidStreamAndRestartedTheStoreEndsWithExactlyTheEventsTheRegistrySent()
+      throws Exception {
     Blob base = images.layer(500);
     for (int i = 0; i < 24; i++) {
       if (i == 8) {
@@ -156,7 +198,9 @@ abstract class RealRegistryEventsContract {
       if (i == 14) {
         regscope.restart();
       }
-      push("stream/app", images.ociImage(new Platform("linux", "amd64", null), base, images.layer(100 + i)),
+      push(
+          "stream/app",
+          images.ociImage(new Platform("linux", "amd64", null), base, images.layer(100 + i)),
           "t" + i);
       client.getManifest("stream/app", "t" + i);
     }
@@ -165,13 +209,19 @@ abstract class RealRegistryEventsContract {
     assertDeliveriesFailedAndWereRetried();
   }
 
-  /** The fault really hit deliveries: the registry logged failed writes to regscope and retried them. */
+  /**
+   * The fault really hit deliveries: the registry logged failed writes to regscope and retried
+   * them.
+   */
   void assertDeliveriesFailedAndWereRetried() throws IOException {
     String log = Files.readString(registry.logFile());
     assertThat(log).contains("retryingsink: error writing events");
   }
 
-  /** Waits until the store holds as many events as the recorder got, and the recorder has gone quiet. */
+  /**
+   * Waits until the store holds as many events as the recorder got, and the recorder has gone
+   * quiet.
+   */
   void awaitEverythingStored() throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     int lastSeen = -1;
@@ -182,21 +232,32 @@ abstract class RealRegistryEventsContract {
         lastSeen = recorded;
         quietSince = System.nanoTime();
       }
-      if (recorded > 0 && storedIds().size() >= recorded && System.nanoTime() - quietSince > 1_500_000_000L) {
+      if (recorded > 0
+          && storedIds().size() >= recorded
+          && System.nanoTime() - quietSince > 1_500_000_000L) {
         return;
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("the store has " + storedIds().size() + " events, the registry sent "
-        + recorder.ids().size() + "\n" + regscope.logTail() + "\n" + registry.logTail());
+    throw new AssertionError(
+        "the store has "
+            + storedIds().size()
+            + " events, the registry sent "
+            + recorder.ids().size()
+            + "\n"
+            + regscope.logTail()
+            + "\n"
+            + registry.logTail());
   }
 
   void assertExactlyTheRecordedEvents() throws SQLException {
     List<String> stored = storedIds();
     assertThat(new HashSet<>(stored)).hasSameSizeAs(stored); // nothing doubled
-    assertThat(stored).containsExactlyInAnyOrderElementsOf(recorder.ids()); // nothing lost, nothing else
-    try (Connection c = connect(); Statement s = c.createStatement();
-         ResultSet r = s.executeQuery("SELECT SUM(events) FROM event_counts")) {
+    assertThat(stored)
+        .containsExactlyInAnyOrderElementsOf(recorder.ids()); // nothing lost, nothing else
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT SUM(events) FROM event_counts")) {
       r.next();
       assertThat(r.getLong(1)).isEqualTo(stored.size());
     }
@@ -204,8 +265,9 @@ abstract class RealRegistryEventsContract {
 
   List<String> storedIds() throws SQLException {
     List<String> ids = new ArrayList<>();
-    try (Connection c = connect(); Statement s = c.createStatement();
-         ResultSet r = s.executeQuery("SELECT id FROM events")) {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT id FROM events")) {
       while (r.next()) {
         ids.add(r.getString(1));
       }
@@ -223,9 +285,12 @@ abstract class RealRegistryEventsContract {
     return DriverManager.getConnection(db.startsWith("jdbc:") ? db : "jdbc:sqlite:" + db);
   }
 
-  /** Runs {@code regscope query NAME --format json} through the command line, as an operator would. */
+  /**
+   * Runs {@code regscope query NAME --format json} through the command line, as an operator would.
+   */
   JsonNode query(String name, String... more) throws IOException {
-    List<String> args = new ArrayList<>(List.of("query", name, "--events-db", db, "--format", "json"));
+    List<String> args =
+        new ArrayList<>(List.of("query", name, "--events-db", db, "--format", "json"));
     args.addAll(List.of(more));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -235,8 +300,11 @@ abstract class RealRegistryEventsContract {
   }
 
   Map<String, Double> scrape() throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(regscope.base() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(regscope.base() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
     return PromText.parse(response.body());
   }
 

@@ -14,8 +14,10 @@ class RegistryNamesTest {
 
   @Test
   void theAliasesFileMapsEveryAliasToItsCanonicalName() throws IOException {
-    Path file = Files.writeString(dir.resolve("aliases.json"),
-        "{\"registry.example.com\": [\"registry.example.com:443\", \"registry.svc:5000\"], \"other\": []}");
+    Path file =
+        Files.writeString(
+            dir.resolve("aliases.json"),
+            "{\"registry.example.com\": [\"registry.example.com:443\", \"registry.svc:5000\"], \"other\": []}");
     RegistryNames names = RegistryNames.read(file);
     assertThat(names.canonical("registry.svc:5000")).isEqualTo("registry.example.com");
     assertThat(names.canonical("REGISTRY.example.com:443")).isEqualTo("registry.example.com");
@@ -35,7 +37,9 @@ class RegistryNamesTest {
 
   private void assertBad(String json, String message) throws IOException {
     Path file = Files.writeString(dir.resolve("bad.json"), json);
-    assertThatThrownBy(() -> RegistryNames.read(file)).isInstanceOf(IOException.class)
-        .hasMessageStartingWith(file.toString()).hasMessageContaining(message);
+    assertThatThrownBy(() -> RegistryNames.read(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith(file.toString())
+        .hasMessageContaining(message);
   }
 }

@@ -1,6 +1,9 @@
 package dev.regscope.events;
 
-/** The embedded store; the registry sends no references, so regscope reads each manifest from storage. */
+/**
+ * The embedded store; the registry sends no references, so regscope reads each manifest from
+ * storage.
+ */
 class SqliteRealRegistryEventsTest extends RealRegistryEventsContract {
   @Override
   String database() {

@@ -1,8 +1,8 @@
 package dev.regscope.events;
 
+import static dev.regscope.testing.RegistryTree.child;
 import static dev.regscope.testing.RegistryTree.imageWithConfig;
 import static dev.regscope.testing.RegistryTree.manifestList;
-import static dev.regscope.testing.RegistryTree.child;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.jimfs.Configuration;
@@ -38,7 +38,8 @@ class StorageManifestsTest {
     Manifest list = manifestList(child("linux/amd64", amd64));
     tree.repo("app").tag("v1", list);
 
-    assertThat(storage.references(list.digest()).orElseThrow()).extracting(Reference::digest)
+    assertThat(storage.references(list.digest()).orElseThrow())
+        .extracting(Reference::digest)
         .containsExactly(amd64.digest());
   }
 

@@ -10,15 +10,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import dev.regscope.core.BlobCensus;
+import dev.regscope.core.Digest;
 import dev.regscope.manifest.ManifestException;
 import dev.regscope.manifest.ManifestParser;
 import dev.regscope.manifest.ManifestSummary;
 import dev.regscope.model.Reclaimable;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.StoreHygiene;
-import dev.regscope.core.BlobCensus;
 import dev.regscope.storage.BlobCensusReader;
-import dev.regscope.core.Digest;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.testing.RegistryTree;
 import dev.regscope.testing.RegistryTree.Blob;
@@ -35,8 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What each garbage-collection mode would delete, on small trees whose every blob is written by the test: the
- * expected blobs and bytes are the digests and sizes the test wrote, added up by hand.
+ * What each garbage-collection mode would delete, on small trees whose every blob is written by the
+ * test: the expected blobs and bytes are the digests and sizes the test wrote, added up by hand.
  */
 class GarbageCollectionTest {
   private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
@@ -109,8 +109,14 @@ class GarbageCollectionTest {
     StoreHygiene store = scan(tree).store();
 
     assertNothingReclaimable(store.unreferenced());
-    assertThat(store.untagged().blobs()).containsExactlyInAnyOrder(old.digest(), oldConfig.digest(), oldTop.digest(),
-        byDigest.digest(), pushedConfig.digest(), pushedTop.digest());
+    assertThat(store.untagged().blobs())
+        .containsExactlyInAnyOrder(
+            old.digest(),
+            oldConfig.digest(),
+            oldTop.digest(),
+            byDigest.digest(),
+            pushedConfig.digest(),
+            pushedTop.digest());
     assertThat(store.untagged().bytes()).isEqualTo(size(old) + 2 + 20 + size(byDigest) + 4 + 40);
   }
 
@@ -118,7 +124,8 @@ class GarbageCollectionTest {
   void untaggedModeKeepsTheChildrenOfATaggedIndexAndTheirLayers() {
     Manifest amd64 = imageWithConfig(tree.config(1), tree.layer(100));
     Manifest arm64 = imageWithConfig(tree.config(2), tree.layer(200));
-    tree.repo("multi").tag("v1", ociIndex(child("linux/amd64", amd64), child("linux/arm64", arm64)));
+    tree.repo("multi")
+        .tag("v1", ociIndex(child("linux/amd64", amd64), child("linux/arm64", arm64)));
 
     StoreHygiene store = scan(tree).store();
 
@@ -145,7 +152,8 @@ class GarbageCollectionTest {
 
     assertNothingReclaimable(store.unreferenced());
     assertThat(store.untagged().blobs())
-        .containsExactlyInAnyOrder(index.digest(), arm64.digest(), arm64Config.digest(), arm64Layer.digest());
+        .containsExactlyInAnyOrder(
+            index.digest(), arm64.digest(), arm64Config.digest(), arm64Layer.digest());
     assertThat(store.untagged().bytes()).isEqualTo(size(index) + size(arm64) + 2 + 200);
   }
 
@@ -161,7 +169,8 @@ class GarbageCollectionTest {
     StoreHygiene store = scan(tree).store();
 
     assertNothingReclaimable(store.unreferenced());
-    assertThat(store.untagged().blobs()).containsExactlyInAnyOrder(inA.digest(), configA.digest(), onlyA.digest());
+    assertThat(store.untagged().blobs())
+        .containsExactlyInAnyOrder(inA.digest(), configA.digest(), onlyA.digest());
     assertThat(store.untagged().bytes()).isEqualTo(size(inA) + 6 + 60);
   }
 
@@ -193,7 +202,10 @@ class GarbageCollectionTest {
     Blob layer = tree.layer(40);
     Manifest image = imageWithConfig(config, layer);
     // damage: the revision link is gone but a tag still names the manifest
-    tree.repo("app").tag("v1", image).deleteManifest(image.digest()).tagLink("v1", image.digest().toString());
+    tree.repo("app")
+        .tag("v1", image)
+        .deleteManifest(image.digest())
+        .tagLink("v1", image.digest().toString());
 
     Snapshot snapshot = scan(tree);
 
@@ -209,7 +221,9 @@ class GarbageCollectionTest {
     Manifest amd64 = imageWithConfig(tree.config(1), tree.layer(100));
     Manifest arm64 = imageWithConfig(tree.config(2), tree.layer(200));
     Manifest index = ociIndex(child("linux/amd64", amd64), child("linux/arm64", arm64));
-    tree.repo("multi").tag("v1", index).tag("latest", index)
+    tree.repo("multi")
+        .tag("v1", index)
+        .tag("latest", index)
         .tag("single", imageWithConfig(tree.config(3), tree.layer(300)));
 
     Snapshot snapshot = scan(tree);
@@ -253,18 +267,27 @@ class GarbageCollectionTest {
     Blob hiddenLayer = tree.layer(90);
     Manifest unreadable = imageWithConfig(hiddenConfig, hiddenLayer);
     tree.repo("app").tag("v1", readable).push(unreadable);
-    BlobCensus census = BlobCensusReader.read(tree.layout(), new NioTreeReader(), BlobCensus.EMPTY, Instant.now());
+    BlobCensus census =
+        BlobCensusReader.read(tree.layout(), new NioTreeReader(), BlobCensus.EMPTY, Instant.now());
     Map<Digest, Manifest> readableOnes = Map.of(readable.digest(), readable);
 
-    GarbageCollection.Result result = GarbageCollection.compute(census,
-        List.of(new RepositoryRefs("app", List.of(readable.digest(), unreadable.digest()), List.of(readable.digest()))),
-        digest -> Optional.ofNullable(readableOnes.get(digest)).map(GarbageCollectionTest::parse));
+    GarbageCollection.Result result =
+        GarbageCollection.compute(
+            census,
+            List.of(
+                new RepositoryRefs(
+                    "app",
+                    List.of(readable.digest(), unreadable.digest()),
+                    List.of(readable.digest()))),
+            digest ->
+                Optional.ofNullable(readableOnes.get(digest)).map(GarbageCollectionTest::parse));
 
     assertThat(result.store().unreferenced().blobs())
         .containsExactlyInAnyOrder(hiddenConfig.digest(), hiddenLayer.digest());
     assertThat(result.store().unreferenced().bytes()).isEqualTo(9 + 90);
     assertThat(result.store().untagged().blobs())
-        .containsExactlyInAnyOrder(unreadable.digest(), hiddenConfig.digest(), hiddenLayer.digest());
+        .containsExactlyInAnyOrder(
+            unreadable.digest(), hiddenConfig.digest(), hiddenLayer.digest());
     assertThat(result.store().untagged().bytes()).isEqualTo(size(unreadable) + 9 + 90);
     assertThat(result.repositories().get("app").sizeBytes()).isEqualTo(size(readable) + 8 + 80);
   }
@@ -280,9 +303,10 @@ class GarbageCollectionTest {
     Manifest[] untagged = new Manifest[repositories];
     for (int i = 0; i < repositories; i++) {
       Blob missing = absentLayerEvery3rd(i);
-      tagged[i] = missing == null
-          ? imageWithConfig(tree.config(10), base, tree.layer(100 + i))
-          : imageWithConfig(tree.config(10), base, tree.layer(100 + i), missing);
+      tagged[i] =
+          missing == null
+              ? imageWithConfig(tree.config(10), base, tree.layer(100 + i))
+              : imageWithConfig(tree.config(10), base, tree.layer(100 + i), missing);
       var repo = tree.repo("r" + i).tag("v1", tagged[i]).tag("v2", tagged[i]);
       if (i % 2 == 0) {
         untagged[i] = imageWithConfig(tree.config(3), tree.layer(7));
@@ -300,7 +324,8 @@ class GarbageCollectionTest {
       var hygiene = repository(snapshot, "r" + i).hygiene();
       long own = size(tagged[i]) + 10 + 100 + i;
       assertThat(hygiene.sizeBytes()).as("r%d size", i).isEqualTo(own + 1000);
-      assertThat(hygiene.exclusiveSizeBytes()).as("r%d exclusive", i)
+      assertThat(hygiene.exclusiveSizeBytes())
+          .as("r%d exclusive", i)
           .isEqualTo(i % 2 == 0 ? own + size(untagged[i]) + 3 + 7 : own);
       assertThat(hygiene.untaggedManifests()).as("r%d untagged", i).isEqualTo(i % 2 == 0 ? 1 : 0);
       assertThat(hygiene.missingBlobs()).as("r%d missing", i).isEqualTo(i % 3 == 0 ? 1 : 0);

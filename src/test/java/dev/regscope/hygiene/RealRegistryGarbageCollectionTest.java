@@ -6,13 +6,13 @@ import static dev.regscope.testing.HygieneScenario.MULTI;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.regscope.model.RepositoryStats;
+import dev.regscope.core.Digest;
 import dev.regscope.model.Reclaimable;
+import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
 import dev.regscope.model.UploadStats;
 import dev.regscope.scan.Scanner;
-import dev.regscope.core.Digest;
 import dev.regscope.storage.InvalidStorageRootException;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
@@ -45,15 +45,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * regscope's garbage-collection answers on the storage of a real registry (Debian's docker-registry 2.8), checked
- * blob by blob against the registry's own collector: its dry runs say what would go, its real runs delete it,
- * and regscope's scans before and after must agree with both. {@link HygieneScenario} is pushed once; real runs
- * work on copies of its storage, so every test starts from the same tree.
+ * regscope's garbage-collection answers on the storage of a real registry (Debian's docker-registry
+ * 2.8), checked blob by blob against the registry's own collector: its dry runs say what would go,
+ * its real runs delete it, and regscope's scans before and after must agree with both. {@link
+ * HygieneScenario} is pushed once; real runs work on copies of its storage, so every test starts
+ * from the same tree.
  */
 class RealRegistryGarbageCollectionTest {
 
-  @TempDir
-  static Path scenarioDir;
+  @TempDir static Path scenarioDir;
 
   private static RegistryProcess registry;
   private static GarbageCollector collector;
@@ -85,15 +85,19 @@ class RealRegistryGarbageCollectionTest {
     assertThat(scanned.store().complete()).isTrue();
     assertThat(scanned.store().blobs()).isEqualTo(pushed.allBlobs().size());
     assertThat(scanned.store().blobBytes()).isEqualTo(pushed.bytes(pushed.allBlobs()));
-    // The upload's bytes sit under _uploads, not blobs/: no collector deletes them, and no blob count holds them.
-    assertThat(scanned.uploads()).extracting(UploadStats::repository, UploadStats::count, UploadStats::bytes)
+    // The upload's bytes sit under _uploads, not blobs/: no collector deletes them, and no blob
+    // count holds them.
+    assertThat(scanned.uploads())
+        .extracting(UploadStats::repository, UploadStats::count, UploadStats::bytes)
         .containsExactly(tuple(APP, 1, pushed.upload().bytes()));
   }
 
   @Test
   void unreferencedIsWhatThePlainCollectorWouldDelete() {
     Reclaimable predicted = scanned.store().unreferenced();
-    assertThat(strings(predicted)).as(unreferenced.describe()).isEqualTo(unreferenced.eligibleBlobs());
+    assertThat(strings(predicted))
+        .as(unreferenced.describe())
+        .isEqualTo(unreferenced.eligibleBlobs());
     // The deleted manifest with its config and own layer, and the loose blob.
     assertThat(predicted.blobs()).hasSize(4);
     assertThat(predicted.blobs()).doesNotHaveDuplicates();
@@ -105,7 +109,8 @@ class RealRegistryGarbageCollectionTest {
     GcReport correct = untagged.untaggedKeepingIndexChildren(unreferenced);
     Reclaimable predicted = scanned.store().untagged();
     assertThat(strings(predicted)).as(correct.describe()).isEqualTo(correct.eligibleBlobs());
-    // Also the moved tag's old manifest and the digest-only one, each with its config and own layer.
+    // Also the moved tag's old manifest and the digest-only one, each with its config and own
+    // layer.
     assertThat(predicted.blobs()).hasSize(4 + 2 * 3);
     assertThat(predicted.blobs()).doesNotHaveDuplicates();
     assertThat(predicted.bytes()).isEqualTo(correct.eligibleBytes(registry.storageRoot()));
@@ -117,8 +122,10 @@ class RealRegistryGarbageCollectionTest {
     beyond.removeAll(strings(scanned.store().untagged()));
     assertThat(untagged.eligibleBlobs()).containsAll(strings(scanned.store().untagged()));
 
-    // distribution#3178: 2.8 drops every child of a tagged index that carries no tag of its own. The child
-    // manifests' blobs stay (the index still marks them); their configs and layers go unless something else
+    // distribution#3178: 2.8 drops every child of a tagged index that carries no tag of its own.
+    // The child
+    // manifests' blobs stay (the index still marks them); their configs and layers go unless
+    // something else
     // references them.
     List<Image> dropped = new ArrayList<>(pushed.ociIndex().children());
     dropped.add(pushed.manifestList().children().get(1));
@@ -126,29 +133,36 @@ class RealRegistryGarbageCollectionTest {
     dropped.forEach(child -> droppedDigests.add(child.digest()));
     SortedSet<String> onlyTheirs = new TreeSet<>();
     dropped.forEach(child -> onlyTheirs.addAll(pushed.references().get(child.digest())));
-    pushed.references().forEach((manifest, refs) -> {
-      if (!droppedDigests.contains(manifest)) {
-        onlyTheirs.removeAll(refs);
-      }
-    });
-    // Each dropped child has a config and a layer of its own; the amd64 one's other layer is shared.
+    pushed
+        .references()
+        .forEach(
+            (manifest, refs) -> {
+              if (!droppedDigests.contains(manifest)) {
+                onlyTheirs.removeAll(refs);
+              }
+            });
+    // Each dropped child has a config and a layer of its own; the amd64 one's other layer is
+    // shared.
     assertThat(onlyTheirs).hasSize(2 * dropped.size());
     assertThat(beyond).as(untagged.describe()).isEqualTo(onlyTheirs);
   }
 
   @Test
   void deleteUntaggedBreaksTheTagsOfIndexesWithAnUntaggedChild() {
-    // "oci": none of its children has a tag. "docker": its arm64 child has none ("docker-amd64" names the other).
+    // "oci": none of its children has a tag. "docker": its arm64 child has none ("docker-amd64"
+    // names the other).
     // "docker-amd64" names an image, which loses nothing.
     assertThat(brokenByDeleteUntagged(scanned)).isEqualTo(Map.of(APP, 0L, BASE, 0L, MULTI, 2L));
   }
 
   @Test
-  void afterThePlainCollectorRunsNothingIsUnreferencedAndThePredictedBytesAreFreed(@TempDir Path copyDir) {
+  void afterThePlainCollectorRunsNothingIsUnreferencedAndThePredictedBytesAreFreed(
+      @TempDir Path copyDir) {
     RegistryProcess copy = startOnCopy(copyDir);
     Scanner sidecar = scannerOf(copy);
     Snapshot before = scan(sidecar);
-    assertThat(strings(before.store().unreferenced())).isEqualTo(strings(scanned.store().unreferenced()));
+    assertThat(strings(before.store().unreferenced()))
+        .isEqualTo(strings(scanned.store().unreferenced()));
 
     Collected collected = collector.collect(copy, Mode.UNREFERENCED);
     try (RegistryProcess restarted = collected.registry()) {
@@ -163,7 +177,8 @@ class RealRegistryGarbageCollectionTest {
             .isEqualTo(before.store().unreferenced().blobs().size());
         assertThat(after.repositories()).isEqualTo(before.repositories());
         assertThat(after.uploads()).isEqualTo(before.uploads());
-        // What --delete-untagged would take now is what it would have taken before, less what is gone.
+        // What --delete-untagged would take now is what it would have taken before, less what is
+        // gone.
         SortedSet<String> untaggedNow = strings(before.store().untagged());
         untaggedNow.removeAll(strings(before.store().unreferenced()));
         assertThat(strings(after.store().untagged())).isEqualTo(untaggedNow);
@@ -191,8 +206,11 @@ class RealRegistryGarbageCollectionTest {
       assertThat(collected.report().eligibleBlobs()).isEqualTo(untagged.eligibleBlobs());
       // The registry's own answers: which tags can no longer be pulled whole.
       Map<String, SortedSet<String>> unpullable = unpullableTags(restarted, before);
-      assertThat(unpullable).isEqualTo(
-          Map.of(MULTI, new TreeSet<>(List.of(pushed.ociIndex().tag(), pushed.manifestList().tag()))));
+      assertThat(unpullable)
+          .isEqualTo(
+              Map.of(
+                  MULTI,
+                  new TreeSet<>(List.of(pushed.ociIndex().tag(), pushed.manifestList().tag()))));
       Map<String, Long> broken = new TreeMap<>();
       predicted.keySet().forEach(repo -> broken.put(repo, 0L));
       unpullable.forEach((repo, tags) -> broken.put(repo, (long) tags.size()));
@@ -207,27 +225,33 @@ class RealRegistryGarbageCollectionTest {
             .isEqualTo(before.store().untagged().bytes() + pushed.bytes(lost));
         assertThat(after.store().unreferenced().blobs()).isEmpty();
         assertThat(after.store().untagged().blobs()).isEmpty();
-        // The configs and layers of the dropped children are what the tagged indexes now miss; nothing is left
+        // The configs and layers of the dropped children are what the tagged indexes now miss;
+        // nothing is left
         // for another --delete-untagged to break.
         Map<String, Long> missing = new TreeMap<>();
         after.repositories().forEach(r -> missing.put(r.name(), r.hygiene().missingBlobs()));
         assertThat(missing).isEqualTo(Map.of(APP, 0L, BASE, 0L, MULTI, (long) lost.size()));
         assertThat(brokenByDeleteUntagged(after)).isEqualTo(Map.of(APP, 0L, BASE, 0L, MULTI, 0L));
-        // regscope_broken_tags does not count these tags: it covers a missing or unreadable manifest, and 2.8 keeps
-        // the children's manifest blobs (the tagged index marks them); only their revision links, configs and
+        // regscope_broken_tags does not count these tags: it covers a missing or unreadable
+        // manifest, and 2.8 keeps
+        // the children's manifest blobs (the tagged index marks them); only their revision links,
+        // configs and
         // layers go. The damage shows as missing blobs above.
-        assertThat(after.repositories()).extracting(RepositoryStats::name, RepositoryStats::tagCount)
-            .isEqualTo(before.repositories().stream().map(r -> tuple(r.name(), r.tagCount())).toList());
+        assertThat(after.repositories())
+            .extracting(RepositoryStats::name, RepositoryStats::tagCount)
+            .isEqualTo(
+                before.repositories().stream().map(r -> tuple(r.name(), r.tagCount())).toList());
       }
     }
   }
 
   /**
-   * The tags of {@code scanned} that {@code registry} no longer serves whole, by repository: the tag's manifest,
-   * each child manifest by digest, and each config and layer must answer. What each manifest references is
-   * known from the scenario, not from regscope.
+   * The tags of {@code scanned} that {@code registry} no longer serves whole, by repository: the
+   * tag's manifest, each child manifest by digest, and each config and layer must answer. What each
+   * manifest references is known from the scenario, not from regscope.
    */
-  private static Map<String, SortedSet<String>> unpullableTags(RegistryProcess registry, Snapshot scanned) {
+  private static Map<String, SortedSet<String>> unpullableTags(
+      RegistryProcess registry, Snapshot scanned) {
     RegistryClient client = registry.client();
     Map<String, SortedSet<String>> unpullable = new TreeMap<>();
     for (RepositoryStats repository : scanned.repositories()) {
@@ -251,7 +275,10 @@ class RealRegistryGarbageCollectionTest {
       throw e;
     }
     for (String ref : pushed.references().get(digest)) {
-      boolean answers = pushed.references().containsKey(ref) ? pullable(client, repo, ref) : client.hasBlob(repo, ref);
+      boolean answers =
+          pushed.references().containsKey(ref)
+              ? pullable(client, repo, ref)
+              : client.hasBlob(repo, ref);
       if (!answers) {
         return false;
       }
@@ -278,7 +305,10 @@ class RealRegistryGarbageCollectionTest {
   /** A new scanner of the registry's storage, with a cold cache. */
   private static Scanner scannerOf(RegistryProcess registry) {
     try {
-      return new Scanner(StorageLayout.locate(registry.storageRoot()), new NioTreeReader(), Scans.CLOCK,
+      return new Scanner(
+          StorageLayout.locate(registry.storageRoot()),
+          new NioTreeReader(),
+          Scans.CLOCK,
           problem -> {});
     } catch (InvalidStorageRootException e) {
       throw new AssertionError(e);
@@ -293,7 +323,10 @@ class RealRegistryGarbageCollectionTest {
     }
   }
 
-  /** A registry on a copy of the scenario's storage, so that a real run leaves the dry runs' storage as it was. */
+  /**
+   * A registry on a copy of the scenario's storage, so that a real run leaves the dry runs' storage
+   * as it was.
+   */
   private static RegistryProcess startOnCopy(Path copyDir) {
     copyTree(registry.storageRoot(), copyDir.resolve("storage"));
     return RegistryProcess.start(registry.binary(), copyDir, "");

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What each repository costs in the blob store and what is wrong with it there, on small trees whose blob sizes
- * the test chose: the expected numbers are added up by hand.
+ * What each repository costs in the blob store and what is wrong with it there, on small trees
+ * whose blob sizes the test chose: the expected numbers are added up by hand.
  */
 class RepositoryHygieneTest {
   private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
@@ -52,7 +52,8 @@ class RepositoryHygieneTest {
     return repository(snapshot, repository).hygiene();
   }
 
-  // ---- sizeBytes -----------------------------------------------------------------------------------------
+  // ---- sizeBytes
+  // -----------------------------------------------------------------------------------------
 
   @Test
   void sizeCountsEachBlobTheTagsReachOnceAndNothingUntagged() {
@@ -60,7 +61,10 @@ class RepositoryHygieneTest {
     Blob base = tree.layer(1000);
     Manifest v1 = imageWithConfig(config, base, tree.layer(10));
     Manifest v2 = imageWithConfig(config, base, tree.layer(20));
-    tree.repo("app").tag("v1", v1).tag("latest", v1).tag("v2", v2)
+    tree.repo("app")
+        .tag("v1", v1)
+        .tag("latest", v1)
+        .tag("v2", v2)
         .push(imageWithConfig(tree.config(9), tree.layer(5000)));
 
     RepositoryHygiene app = hygiene(scan(tree), "app");
@@ -78,10 +82,12 @@ class RepositoryHygieneTest {
 
     RepositoryHygiene multi = hygiene(scan(tree), "multi");
 
-    assertThat(multi.sizeBytes()).isEqualTo(size(index) + size(amd64) + size(arm64) + 1 + 2 + 300 + 100 + 200);
+    assertThat(multi.sizeBytes())
+        .isEqualTo(size(index) + size(amd64) + size(arm64) + 1 + 2 + 300 + 100 + 200);
   }
 
-  // ---- exclusiveSizeBytes --------------------------------------------------------------------------------
+  // ---- exclusiveSizeBytes
+  // --------------------------------------------------------------------------------
 
   @Test
   void exclusiveSizeLeavesOutWhatAnotherRepositoryAlsoReferences() {
@@ -125,16 +131,21 @@ class RepositoryHygieneTest {
     assertThat(app.sizeBytes()).isEqualTo(size(kept) + 7 + 70);
   }
 
-  // ---- untaggedManifests ---------------------------------------------------------------------------------
+  // ---- untaggedManifests
+  // ---------------------------------------------------------------------------------
 
   @Test
   void untaggedManifestsAreRevisionsNoTagReachesNotChildrenOfATaggedIndex() {
-    Manifest index = ociIndex(child("linux/amd64", image(tree.layer(1))), child("linux/arm64", image(tree.layer(2))));
+    Manifest index =
+        ociIndex(
+            child("linux/amd64", image(tree.layer(1))), child("linux/arm64", image(tree.layer(2))));
     Manifest deleted = image(tree.layer(4));
     tree.repo("app")
         .tag("multi", index)
-        .tag("v1", image(tree.layer(3))).tag("v1", image(tree.layer(30))) // re-tagged away: 1
-        .tag("gone", deleted).deleteManifest(deleted.digest()); // deleted: no longer a revision
+        .tag("v1", image(tree.layer(3)))
+        .tag("v1", image(tree.layer(30))) // re-tagged away: 1
+        .tag("gone", deleted)
+        .deleteManifest(deleted.digest()); // deleted: no longer a revision
     tree.repo("app").push(image(tree.layer(5))); // pushed by digest: 1
 
     assertThat(hygiene(scan(tree), "app").untaggedManifests()).isEqualTo(2);
@@ -143,7 +154,8 @@ class RepositoryHygieneTest {
   @Test
   void anUntaggedIndexCountsWithEachChildNoTagReaches() {
     Manifest amd64 = image(tree.layer(1));
-    Manifest index = ociIndex(child("linux/amd64", amd64), child("linux/arm64", image(tree.layer(2))));
+    Manifest index =
+        ociIndex(child("linux/amd64", amd64), child("linux/arm64", image(tree.layer(2))));
     tree.repo("none").push(index);
     tree.repo("one").push(index);
     tree.repo("one").tag("amd64", amd64);
@@ -154,7 +166,8 @@ class RepositoryHygieneTest {
     assertThat(hygiene(snapshot, "one").untaggedManifests()).isEqualTo(2);
   }
 
-  // ---- missingBlobs --------------------------------------------------------------------------------------
+  // ---- missingBlobs
+  // --------------------------------------------------------------------------------------
 
   @Test
   void aTaggedImageWhoseLayerIsAbsentMissesOneBlob() {
@@ -169,7 +182,8 @@ class RepositoryHygieneTest {
 
   @Test
   void aConfigThatWasNeverWrittenIsMissingToo() {
-    tree.repo("app").tag("v1", image(tree.layer(10))); // image() declares a config it does not write
+    tree.repo("app")
+        .tag("v1", image(tree.layer(10))); // image() declares a config it does not write
 
     assertThat(hygiene(scan(tree), "app").missingBlobs()).isEqualTo(1);
   }
@@ -201,7 +215,8 @@ class RepositoryHygieneTest {
     assertThat(hygiene(rescan, "app").missingBlobs()).isEqualTo(1);
     assertThat(hygiene(rescan, "app").sizeBytes()).isZero();
     // the revision's manifest cannot be read, so nothing marks its config and layer any more
-    assertThat(rescan.store().unreferenced().blobs()).containsExactlyInAnyOrder(config.digest(), layer.digest());
+    assertThat(rescan.store().unreferenced().blobs())
+        .containsExactlyInAnyOrder(config.digest(), layer.digest());
     assertThat(rescan.store().unreferenced().bytes()).isEqualTo(1 + 10);
   }
 
@@ -209,7 +224,8 @@ class RepositoryHygieneTest {
   void aMissingBlobSharedByTagsCountsOncePerRepository() {
     Blob absent = absentLayer(50);
     Blob config = tree.config(1);
-    tree.repo("a").tag("v1", imageWithConfig(config, absent, tree.layer(10)))
+    tree.repo("a")
+        .tag("v1", imageWithConfig(config, absent, tree.layer(10)))
         .tag("v2", imageWithConfig(config, absent, tree.layer(20)));
     tree.repo("b").tag("v1", imageWithConfig(config, absent));
 
@@ -221,7 +237,8 @@ class RepositoryHygieneTest {
 
   @Test
   void anUntaggedRevisionMissingABlobIsNotCounted() {
-    tree.repo("app").tag("v1", imageWithConfig(tree.config(1), tree.layer(10)))
+    tree.repo("app")
+        .tag("v1", imageWithConfig(tree.config(1), tree.layer(10)))
         .push(imageWithConfig(tree.config(2), absentLayer(20)));
 
     assertThat(hygiene(scan(tree), "app").missingBlobs()).isZero();
@@ -231,15 +248,16 @@ class RepositoryHygieneTest {
   void nothingIsCalledMissingWhenPartOfTheBlobStoreCannotBeListed() {
     tree.repo("app").tag("v1", imageWithConfig(tree.config(1), absentLayer(20)));
     Path blobs = tree.layout().blobs().resolve("sha256");
-    var failing = new ForwardingTreeReader(new NioTreeReader()) {
-      @Override
-      public List<String> names(Path dir) throws IOException {
-        if (dir.equals(blobs)) {
-          throw new AccessDeniedException(dir.toString());
-        }
-        return super.names(dir);
-      }
-    };
+    var failing =
+        new ForwardingTreeReader(new NioTreeReader()) {
+          @Override
+          public List<String> names(Path dir) throws IOException {
+            if (dir.equals(blobs)) {
+              throw new AccessDeniedException(dir.toString());
+            }
+            return super.names(dir);
+          }
+        };
 
     Snapshot snapshot = Scans.scan(tree.layout(), failing, new ArrayList<>());
 

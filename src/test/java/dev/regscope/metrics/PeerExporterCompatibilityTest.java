@@ -15,8 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The older Python exporter's own integration fixture gives, scanned by regscope, every value that exporter's
- * test expects (copied from shared/fixtures: a tiny tree with short fake hex digests).
+ * The older Python exporter's own integration fixture gives, scanned by regscope, every value that
+ * exporter's test expects (copied from shared/fixtures: a tiny tree with short fake hex digests).
  */
 class PeerExporterCompatibilityTest {
   private static final Path FIXTURE = Path.of("src/test/resources/peer-sky-uk");
@@ -28,7 +28,8 @@ class PeerExporterCompatibilityTest {
     StringWriter text = new StringWriter();
     Exposition.write(ScanState.EMPTY.after(snapshot), text);
 
-    Map<String, Double> expected = PromText.parse(Files.readString(FIXTURE.resolve("expected.prom")));
+    Map<String, Double> expected =
+        PromText.parse(Files.readString(FIXTURE.resolve("expected.prom")));
     Map<String, Double> actual = PromText.parse(text.toString());
 
     assertThat(expected).hasSize(12);

@@ -3,15 +3,15 @@ package dev.regscope.metrics;
 import static dev.regscope.testing.PromText.series;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.regscope.model.BrokenTag;
 import dev.regscope.core.Damage;
+import dev.regscope.core.Digest;
+import dev.regscope.model.BrokenTag;
 import dev.regscope.model.PlatformStats;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.ScanProblem;
+import dev.regscope.model.ScanState;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
-import dev.regscope.model.ScanState;
-import dev.regscope.core.Digest;
 import dev.regscope.testing.PromText;
 import io.prometheus.client.CollectorRegistry;
 import java.io.StringWriter;
@@ -28,17 +28,41 @@ class RegistryCollectorTest {
   private static final Digest D2 = new Digest("sha256", "b2");
 
   private static Snapshot snapshot() {
-    RepositoryStats app = new RepositoryStats("team/app", 5,
-        List.of(new TagStats("v1", D1, "application/vnd.docker.distribution.manifest.v2+json", 3, 3000, List.of()),
-            new TagStats("multi", D2, "application/vnd.oci.image.index.v1+json", 4, 700, List.of(
-                new PlatformStats("linux/amd64", 2, 500), new PlatformStats("unknown/unknown", 2, 200)))),
-        List.of(new BrokenTag("gone", Damage.MISSING_BLOB), new BrokenTag("bad", Damage.BAD_LINK),
-            new BrokenTag("gone2", Damage.MISSING_BLOB)));
+    RepositoryStats app =
+        new RepositoryStats(
+            "team/app",
+            5,
+            List.of(
+                new TagStats(
+                    "v1",
+                    D1,
+                    "application/vnd.docker.distribution.manifest.v2+json",
+                    3,
+                    3000,
+                    List.of()),
+                new TagStats(
+                    "multi",
+                    D2,
+                    "application/vnd.oci.image.index.v1+json",
+                    4,
+                    700,
+                    List.of(
+                        new PlatformStats("linux/amd64", 2, 500),
+                        new PlatformStats("unknown/unknown", 2, 200)))),
+            List.of(
+                new BrokenTag("gone", Damage.MISSING_BLOB),
+                new BrokenTag("bad", Damage.BAD_LINK),
+                new BrokenTag("gone2", Damage.MISSING_BLOB)));
     RepositoryStats empty = new RepositoryStats("team/app/empty", 0, List.of(), List.of());
-    return new Snapshot(Instant.parse("2026-11-26T12:00:00Z"), Duration.ofMillis(1500), List.of(app, empty),
-        List.of(new ScanProblem(Path.of("/x/link"), Damage.BAD_LINK, "garbage"),
+    return new Snapshot(
+        Instant.parse("2026-11-26T12:00:00Z"),
+        Duration.ofMillis(1500),
+        List.of(app, empty),
+        List.of(
+            new ScanProblem(Path.of("/x/link"), Damage.BAD_LINK, "garbage"),
             new ScanProblem(Path.of("/x/data"), Damage.MISSING_BLOB, "missing"),
-            new ScanProblem(Path.of("/y/data"), Damage.MISSING_BLOB, "missing")), 2);
+            new ScanProblem(Path.of("/y/data"), Damage.MISSING_BLOB, "missing")),
+        2);
   }
 
   private static Map<String, Double> exposition(ScanState state) throws Exception {
@@ -53,16 +77,36 @@ class RegistryCollectorTest {
   void tagAndRepositorySeries() throws Exception {
     Map<String, Double> m = exposition(ScanState.EMPTY.after(snapshot()));
 
-    assertThat(m).containsEntry(series("repository_tags_total", "repository", "team/app"), 5.0)
+    assertThat(m)
+        .containsEntry(series("repository_tags_total", "repository", "team/app"), 5.0)
         .containsEntry(series("repository_tags_total", "repository", "team/app/empty"), 0.0)
         .containsEntry(series("repository_revisions_total", "repository", "team/app"), 5.0)
-        .containsEntry(series("repository_tag_layers_total", "repository", "team/app", "tag", "v1"), 3.0)
-        .containsEntry(series("repository_tag_size_bytes", "repository", "team/app", "tag", "v1"), 3000.0)
-        .containsEntry(series("repository_tag_layers_total", "repository", "team/app", "tag", "multi"), 4.0)
-        .containsEntry(series("repository_tag_platform_size_bytes", "repository", "team/app", "tag", "multi",
-            "platform", "unknown/unknown"), 200.0)
-        .containsEntry(series("repository_tag_platform_layers", "repository", "team/app", "tag", "multi",
-            "platform", "linux/amd64"), 2.0);
+        .containsEntry(
+            series("repository_tag_layers_total", "repository", "team/app", "tag", "v1"), 3.0)
+        .containsEntry(
+            series("repository_tag_size_bytes", "repository", "team/app", "tag", "v1"), 3000.0)
+        .containsEntry(
+            series("repository_tag_layers_total", "repository", "team/app", "tag", "multi"), 4.0)
+        .containsEntry(
+            series(
+                "repository_tag_platform_size_bytes",
+                "repository",
+                "team/app",
+                "tag",
+                "multi",
+                "platform",
+                "unknown/unknown"),
+            200.0)
+        .containsEntry(
+            series(
+                "repository_tag_platform_layers",
+                "repository",
+                "team/app",
+                "tag",
+                "multi",
+                "platform",
+                "linux/amd64"),
+            2.0);
   }
 
   @Test
@@ -70,8 +114,11 @@ class RegistryCollectorTest {
     Map<String, Double> m = exposition(ScanState.EMPTY.after(snapshot()));
 
     assertThat(m.keySet()).noneMatch(k -> k.contains("tag=\"gone\"") || k.contains("tag=\"bad\""));
-    assertThat(m).containsEntry(series("regscope_broken_tags", "repository", "team/app", "reason", "missing_blob"), 2.0)
-        .containsEntry(series("regscope_broken_tags", "repository", "team/app", "reason", "bad_link"), 1.0);
+    assertThat(m)
+        .containsEntry(
+            series("regscope_broken_tags", "repository", "team/app", "reason", "missing_blob"), 2.0)
+        .containsEntry(
+            series("regscope_broken_tags", "repository", "team/app", "reason", "bad_link"), 1.0);
   }
 
   @Test
@@ -80,7 +127,8 @@ class RegistryCollectorTest {
 
     Map<String, Double> m = exposition(twice);
 
-    assertThat(m).containsEntry(series("regscope_scan_errors_total", "reason", "missing_blob"), 4.0)
+    assertThat(m)
+        .containsEntry(series("regscope_scan_errors_total", "reason", "missing_blob"), 4.0)
         .containsEntry(series("regscope_scan_errors_total", "reason", "bad_link"), 2.0)
         .containsEntry(series("regscope_scan_errors_total", "reason", "symlink"), 0.0)
         .containsEntry(series("regscope_scan_problems", "reason", "missing_blob"), 2.0)
@@ -98,17 +146,21 @@ class RegistryCollectorTest {
     Map<String, Double> m = exposition(ScanState.EMPTY);
 
     assertThat(m.keySet()).noneMatch(k -> k.startsWith("repository_"));
-    assertThat(m).doesNotContainKey("regscope_scan_last_success_timestamp_seconds")
+    assertThat(m)
+        .doesNotContainKey("regscope_scan_last_success_timestamp_seconds")
         .containsEntry("regscope_scans_total", 0.0);
   }
 
   @Test
   void registeringDoesNotCollect() {
     int[] calls = {0};
-    new CollectorRegistry().register(new RegistryCollector(() -> {
-      calls[0]++;
-      return ScanState.EMPTY;
-    }));
+    new CollectorRegistry()
+        .register(
+            new RegistryCollector(
+                () -> {
+                  calls[0]++;
+                  return ScanState.EMPTY;
+                }));
     assertThat(calls[0]).isZero();
   }
 }

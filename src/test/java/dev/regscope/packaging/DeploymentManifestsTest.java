@@ -23,7 +23,8 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Dockerfile and the k8s/ manifests agree with the ports, paths and metric names the program defines.
+ * The Dockerfile and the k8s/ manifests agree with the ports, paths and metric names the program
+ * defines.
  *
  * <p>Reads the files relative to the project directory, where surefire runs.
  */
@@ -32,22 +33,32 @@ final class DeploymentManifestsTest {
   private static final Path DOCKERFILE = Path.of("Dockerfile");
 
   /**
-   * The metric names regscope really serves: the exposition of a scan of the sample registry (which has
-   * uploads, untagged revisions, indexes and an orphan blob, so every family has samples), plus recording rules.
+   * The metric names regscope really serves: the exposition of a scan of the sample registry (which
+   * has uploads, untagged revisions, indexes and an orphan blob, so every family has samples), plus
+   * recording rules.
    */
   private static Set<String> exportedMetrics() throws IOException {
     Path root = Files.createTempDirectory("regscope-sample");
     try {
-      dev.regscope.sample.SampleRegistry.write(root.resolve("registry"), dev.regscope.sample.SampleRegistry.Spec.SMALL);
+      dev.regscope.sample.SampleRegistry.write(
+          root.resolve("registry"), dev.regscope.sample.SampleRegistry.Spec.SMALL);
       var layout = dev.regscope.storage.StorageLayout.locate(root.resolve("registry"));
-      var snapshot = new dev.regscope.scan.Scanner(layout, new dev.regscope.storage.NioTreeReader(),
-          java.time.Clock.systemUTC(), p -> {}).scan();
+      var snapshot =
+          new dev.regscope.scan.Scanner(
+                  layout,
+                  new dev.regscope.storage.NioTreeReader(),
+                  java.time.Clock.systemUTC(),
+                  p -> {})
+              .scan();
       java.io.StringWriter text = new java.io.StringWriter();
-      dev.regscope.metrics.Exposition.write(dev.regscope.model.ScanState.EMPTY.after(snapshot), text);
+      dev.regscope.metrics.Exposition.write(
+          dev.regscope.model.ScanState.EMPTY.after(snapshot), text);
       Set<String> names = new TreeSet<>();
       for (String line : text.toString().split("\n")) {
         if (line.startsWith("# TYPE ")) {
-          names.add(line.split(" ")[2]); // families without samples (no broken tags in the sample) count too
+          names.add(
+              line.split(" ")[
+                  2]); // families without samples (no broken tags in the sample) count too
         } else if (!line.isBlank() && !line.startsWith("#")) {
           names.add(line.split("[{ ]")[0]);
         }
@@ -63,8 +74,13 @@ final class DeploymentManifestsTest {
   }
 
   private static final Set<String> REQUIRED_ALERTS =
-      Set.of("RegscopeScanFailing", "RegscopeScanErrors", "RegscopeBrokenTags", "RegscopeMissingBlobs",
-          "RegscopeStaleUploads", "RegscopeReclaimableStorage");
+      Set.of(
+          "RegscopeScanFailing",
+          "RegscopeScanErrors",
+          "RegscopeBrokenTags",
+          "RegscopeMissingBlobs",
+          "RegscopeStaleUploads",
+          "RegscopeReclaimableStorage");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,10 +91,12 @@ final class DeploymentManifestsTest {
   void kustomizationListsExactlyTheManifestsInTheFolder() throws IOException {
     Set<String> onDisk;
     try (Stream<Path> files = Files.list(K8S)) {
-      onDisk = files.map(p -> p.getFileName().toString())
-          .filter(name -> name.endsWith(".yaml") || name.endsWith(".yml"))
-          .filter(name -> !name.startsWith("kustomization."))
-          .collect(Collectors.toCollection(TreeSet::new));
+      onDisk =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(name -> name.endsWith(".yaml") || name.endsWith(".yml"))
+              .filter(name -> !name.startsWith("kustomization."))
+              .collect(Collectors.toCollection(TreeSet::new));
     }
 
     assertThat(kustomizationResources()).containsExactlyInAnyOrderElementsOf(onDisk);
@@ -90,7 +108,8 @@ final class DeploymentManifestsTest {
   void regscopeListensOnTheDefaultPort() {
     JsonNode regscope = container("regscope");
 
-    assertThat(metricsPort(regscope).path("containerPort").asInt()).isEqualTo(Endpoints.DEFAULT_PORT);
+    assertThat(metricsPort(regscope).path("containerPort").asInt())
+        .isEqualTo(Endpoints.DEFAULT_PORT);
     List<String> args = strings(regscope.path("args"));
     int port = args.indexOf("--port");
     if (port >= 0) {
@@ -127,20 +146,26 @@ final class DeploymentManifestsTest {
     List<String> args = strings(regscope.path("args"));
     JsonNode mount = single(regscope.path("volumeMounts"));
 
-    assertThat(mount.path("readOnly").asBoolean()).as("regscope's storage mount is readOnly").isTrue();
+    assertThat(mount.path("readOnly").asBoolean())
+        .as("regscope's storage mount is readOnly")
+        .isTrue();
     assertThat(args).as("PATH is serve's last argument").isNotEmpty();
     assertThat(mount.path("mountPath").asText()).isEqualTo(args.get(args.size() - 1));
 
-    JsonNode registryMount = elements(registry.path("volumeMounts"))
-        .filter(m -> m.path("name").asText().equals(mount.path("name").asText()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("registry does not mount volume " + mount.path("name")));
-    assertThat(registryMount.path("mountPath").asText()).isEqualTo(mount.path("mountPath").asText());
+    JsonNode registryMount =
+        elements(registry.path("volumeMounts"))
+            .filter(m -> m.path("name").asText().equals(mount.path("name").asText()))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("registry does not mount volume " + mount.path("name")));
+    assertThat(registryMount.path("mountPath").asText())
+        .isEqualTo(mount.path("mountPath").asText());
 
-    JsonNode volume = elements(podSpec().path("volumes"))
-        .filter(v -> v.path("name").asText().equals(mount.path("name").asText()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no pod volume named " + mount.path("name")));
+    JsonNode volume =
+        elements(podSpec().path("volumes"))
+            .filter(v -> v.path("name").asText().equals(mount.path("name").asText()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no pod volume named " + mount.path("name")));
     assertThat(volume.path("persistentVolumeClaim").path("claimName").asText())
         .isEqualTo(resource("PersistentVolumeClaim").path("metadata").path("name").asText());
   }
@@ -161,7 +186,8 @@ final class DeploymentManifestsTest {
   @Test
   void serviceSelectsThePodAndRoutesAPortToTheMetricsPort() {
     JsonNode service = resource("Service");
-    Map<String, String> podLabels = labels(deployment().path("spec").path("template").path("metadata").path("labels"));
+    Map<String, String> podLabels =
+        labels(deployment().path("spec").path("template").path("metadata").path("labels"));
 
     assertThat(podLabels).containsAllEntriesOf(labels(service.path("spec").path("selector")));
     assertThat(serviceMetricsPort().path("port").asInt()).isEqualTo(Endpoints.DEFAULT_PORT);
@@ -175,7 +201,8 @@ final class DeploymentManifestsTest {
 
     assertThat(labels(service.path("metadata").path("labels")))
         .containsAllEntriesOf(labels(monitor.path("spec").path("selector").path("matchLabels")));
-    assertThat(endpoint.path("port").asText()).isEqualTo(serviceMetricsPort().path("name").asText());
+    assertThat(endpoint.path("port").asText())
+        .isEqualTo(serviceMetricsPort().path("name").asText());
     assertThat(endpoint.path("path").asText()).isEqualTo(Endpoints.METRICS);
   }
 
@@ -190,7 +217,8 @@ final class DeploymentManifestsTest {
     assertThat(alerts).isNotEmpty();
     for (JsonNode alert : alerts) {
       Set<String> used = PromQlMetricNames.in(alert.path("expr").asText());
-      assertThat(used).as("metrics in %s", alert.path("alert").asText())
+      assertThat(used)
+          .as("metrics in %s", alert.path("alert").asText())
           .isNotEmpty()
           .isSubsetOf(exported);
     }
@@ -204,9 +232,15 @@ final class DeploymentManifestsTest {
     for (JsonNode alert : alerts) {
       String name = alert.path("alert").asText();
       assertThat(alert.path("for").asText()).as("for: of %s", name).isNotBlank();
-      assertThat(alert.path("labels").path("severity").asText()).as("severity of %s", name).isNotBlank();
-      assertThat(alert.path("annotations").path("summary").asText()).as("summary of %s", name).isNotBlank();
-      assertThat(alert.path("annotations").path("description").asText()).as("description of %s", name).isNotBlank();
+      assertThat(alert.path("labels").path("severity").asText())
+          .as("severity of %s", name)
+          .isNotBlank();
+      assertThat(alert.path("annotations").path("summary").asText())
+          .as("summary of %s", name)
+          .isNotBlank();
+      assertThat(alert.path("annotations").path("description").asText())
+          .as("description of %s", name)
+          .isNotBlank();
     }
   }
 
@@ -214,24 +248,28 @@ final class DeploymentManifestsTest {
 
   @Test
   void imageExposesTheDefaultPort() throws IOException {
-    List<String> exposed = Dockerfile.read(DOCKERFILE).finalStage().stream()
-        .filter(i -> i.keyword().equals("EXPOSE"))
-        .flatMap(i -> Stream.of(i.arguments().split("\\s+")))
-        .map(port -> port.replaceFirst("/tcp$", ""))
-        .toList();
+    List<String> exposed =
+        Dockerfile.read(DOCKERFILE).finalStage().stream()
+            .filter(i -> i.keyword().equals("EXPOSE"))
+            .flatMap(i -> Stream.of(i.arguments().split("\\s+")))
+            .map(port -> port.replaceFirst("/tcp$", ""))
+            .toList();
 
     assertThat(exposed).containsExactly(String.valueOf(Endpoints.DEFAULT_PORT));
   }
 
   @Test
   void imageRunsAsTheNumericNonRootUserTheDeploymentExpects() throws IOException {
-    String user = Dockerfile.read(DOCKERFILE).last("USER")
-        .orElseThrow(() -> new AssertionError("the runtime stage has no USER"))
-        .split(":")[0];
+    String user =
+        Dockerfile.read(DOCKERFILE)
+            .last("USER")
+            .orElseThrow(() -> new AssertionError("the runtime stage has no USER"))
+            .split(":")[0];
 
     // runAsNonRoot can only be verified by the kubelet for a numeric uid.
     assertThat(user).matches("[0-9]+");
-    assertThat(Integer.parseInt(user)).isPositive()
+    assertThat(Integer.parseInt(user))
+        .isPositive()
         .isEqualTo(container("regscope").path("securityContext").path("runAsUser").asInt());
   }
 
@@ -241,7 +279,9 @@ final class DeploymentManifestsTest {
     JsonNode regscope = container("regscope");
 
     assertThat(entrypoint).last().isEqualTo("serve");
-    assertThat(regscope.has("command")).as("a command would replace the image's ENTRYPOINT").isFalse();
+    assertThat(regscope.has("command"))
+        .as("a command would replace the image's ENTRYPOINT")
+        .isFalse();
     assertThat(strings(regscope.path("args"))).first().isNotEqualTo("serve");
   }
 
@@ -251,10 +291,12 @@ final class DeploymentManifestsTest {
     assertThat(entrypoint).contains("-jar");
     String jar = entrypoint.get(entrypoint.indexOf("-jar") + 1);
 
-    assertThat(Dockerfile.read(DOCKERFILE).finalStage()).anySatisfy(i -> {
-      assertThat(i.keyword()).isEqualTo("COPY");
-      assertThat(i.arguments()).endsWith(" " + jar);
-    });
+    assertThat(Dockerfile.read(DOCKERFILE).finalStage())
+        .anySatisfy(
+            i -> {
+              assertThat(i.keyword()).isEqualTo("COPY");
+              assertThat(i.arguments()).endsWith(" " + jar);
+            });
     // With readOnlyRootFilesystem the JVM must not try to create /tmp/hsperfdata_<user>.
     assertThat(entrypoint).contains("-XX:-UsePerfData");
   }
@@ -270,12 +312,14 @@ final class DeploymentManifestsTest {
     List<JsonNode> found = new ArrayList<>();
     try {
       for (String file : kustomizationResources()) {
-        try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(K8S.resolve(file).toFile())) {
-          docs.forEachRemaining(doc -> {
-            if (doc.path("kind").asText().equals(kind)) {
-              found.add(doc);
-            }
-          });
+        try (MappingIterator<JsonNode> docs =
+            YAML.readerFor(JsonNode.class).readValues(K8S.resolve(file).toFile())) {
+          docs.forEachRemaining(
+              doc -> {
+                if (doc.path("kind").asText().equals(kind)) {
+                  found.add(doc);
+                }
+              });
         }
       }
     } catch (IOException e) {
@@ -307,9 +351,10 @@ final class DeploymentManifestsTest {
   /** The Service port whose targetPort is regscope's container port. */
   private static JsonNode serviceMetricsPort() {
     JsonNode containerPort = metricsPort(container("regscope"));
-    List<JsonNode> ports = elements(resource("Service").path("spec").path("ports"))
-        .filter(p -> refersTo(p.path("targetPort"), containerPort))
-        .toList();
+    List<JsonNode> ports =
+        elements(resource("Service").path("spec").path("ports"))
+            .filter(p -> refersTo(p.path("targetPort"), containerPort))
+            .toList();
     assertThat(ports).as("Service ports targeting %s", containerPort).hasSize(1);
     return ports.get(0);
   }
@@ -321,7 +366,10 @@ final class DeploymentManifestsTest {
         .toList();
   }
 
-  /** Whether a port reference (a name or a number, as in probes and targetPort) points at this container port. */
+  /**
+   * Whether a port reference (a name or a number, as in probes and targetPort) points at this
+   * container port.
+   */
   private static boolean refersTo(JsonNode reference, JsonNode containerPort) {
     return reference.isTextual()
         ? reference.asText().equals(containerPort.path("name").asText())
@@ -349,8 +397,10 @@ final class DeploymentManifestsTest {
   }
 
   private static List<String> entrypoint() throws IOException {
-    String json = Dockerfile.read(DOCKERFILE).last("ENTRYPOINT")
-        .orElseThrow(() -> new AssertionError("the runtime stage has no ENTRYPOINT"));
+    String json =
+        Dockerfile.read(DOCKERFILE)
+            .last("ENTRYPOINT")
+            .orElseThrow(() -> new AssertionError("the runtime stage has no ENTRYPOINT"));
     // Exec form only: the shell form would hide the JVM behind sh and lose signals.
     return List.of(JSON.readValue(json, String[].class));
   }

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The runtime stage of a Dockerfile as instructions, enough to check what the image exposes and runs. */
+/**
+ * The runtime stage of a Dockerfile as instructions, enough to check what the image exposes and
+ * runs.
+ */
 final class Dockerfile {
   /** One instruction, continuation lines joined: {@code EXPOSE 8080} is ("EXPOSE", "8080"). */
   record Instruction(String keyword, String arguments) {}
@@ -50,7 +53,10 @@ final class Dockerfile {
     return finalStage;
   }
 
-  /** The arguments of the last such instruction, the one that takes effect for USER, ENTRYPOINT or CMD. */
+  /**
+   * The arguments of the last such instruction, the one that takes effect for USER, ENTRYPOINT or
+   * CMD.
+   */
   Optional<String> last(String keyword) {
     return finalStage.stream()
         .filter(i -> i.keyword().equals(keyword))

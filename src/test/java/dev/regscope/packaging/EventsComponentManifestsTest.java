@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The k8s/events component wires the registry's notifications to regscope's receiver consistently. */
+/**
+ * The k8s/events component wires the registry's notifications to regscope's receiver consistently.
+ */
 class EventsComponentManifestsTest {
   private static final Path DIR = Path.of("k8s/events");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -23,7 +25,8 @@ class EventsComponentManifestsTest {
   }
 
   private static JsonNode container(JsonNode deployment, String name) {
-    for (JsonNode container : deployment.path("spec").path("template").path("spec").path("containers")) {
+    for (JsonNode container :
+        deployment.path("spec").path("template").path("spec").path("containers")) {
       if (container.path("name").asText().equals(name)) {
         return container;
       }
@@ -39,11 +42,14 @@ class EventsComponentManifestsTest {
 
   private static List<String> mountPaths(JsonNode container, String volume) {
     List<String> paths = new ArrayList<>();
-    container.path("volumeMounts").forEach(m -> {
-      if (m.path("name").asText().equals(volume)) {
-        paths.add(m.path("mountPath").asText());
-      }
-    });
+    container
+        .path("volumeMounts")
+        .forEach(
+            m -> {
+              if (m.path("name").asText().equals(volume)) {
+                paths.add(m.path("mountPath").asText());
+              }
+            });
     return paths;
   }
 
@@ -68,7 +74,8 @@ class EventsComponentManifestsTest {
     List<String> args = new ArrayList<>();
     regscope.path("args").forEach(a -> args.add(a.asText()));
 
-    assertThat(mountPaths(regscope, "registry-events")).containsExactly(argument(args, "--events-token-file"));
+    assertThat(mountPaths(regscope, "registry-events"))
+        .containsExactly(argument(args, "--events-token-file"));
     Path db = Path.of(argument(args, "--events-db"));
     assertThat(mountPaths(regscope, "events")).containsExactly(db.getParent().toString());
     assertThat(mountPaths(regscope, "tmp")).containsExactly("/tmp");
@@ -76,8 +83,16 @@ class EventsComponentManifestsTest {
     // The registry reads its config (with the notifications) from the secret.
     assertThat(mountPaths(container(deployment, "registry"), "registry-events"))
         .containsExactly("/etc/docker/registry/config.yml");
-    String chown = deployment.path("spec").path("template").path("spec").path("initContainers").get(0)
-        .path("command").get(2).asText();
+    String chown =
+        deployment
+            .path("spec")
+            .path("template")
+            .path("spec")
+            .path("initContainers")
+            .get(0)
+            .path("command")
+            .get(2)
+            .asText();
     assertThat(chown).endsWith(" " + db.getParent());
   }
 
@@ -89,7 +104,10 @@ class EventsComponentManifestsTest {
     kustomization.path("resources").forEach(r -> files.add(r.asText()));
     kustomization.path("patches").forEach(p -> files.add(p.path("path").asText()));
     try (var onDisk = Files.list(DIR)) {
-      assertThat(onDisk.map(p -> p.getFileName().toString()).filter(n -> !n.equals("kustomization.yaml")))
+      assertThat(
+              onDisk
+                  .map(p -> p.getFileName().toString())
+                  .filter(n -> !n.equals("kustomization.yaml")))
           .containsExactlyInAnyOrderElementsOf(files);
     }
   }

@@ -31,7 +31,8 @@ class SampleRegistryTest {
     try (Stream<Path> files = Files.walk(blobs)) {
       for (Path data : files.filter(p -> p.endsWith("data")).toList()) {
         byte[] bytes = Files.readAllBytes(data);
-        assertThat(Hashing.sha256().hashBytes(bytes).toString()).isEqualTo(data.getParent().getFileName().toString());
+        assertThat(Hashing.sha256().hashBytes(bytes).toString())
+            .isEqualTo(data.getParent().getFileName().toString());
         checked++;
       }
     }
@@ -42,16 +43,20 @@ class SampleRegistryTest {
   void theSampleScansCleanWithNestedRepositoriesIndexesAndUntaggedRevisions() throws Exception {
     SampleRegistry.write(dir, SampleRegistry.Spec.SMALL);
 
-    Snapshot snapshot = new Scanner(StorageLayout.locate(dir), new NioTreeReader(), Scans.CLOCK, p -> {}).scan();
+    Snapshot snapshot =
+        new Scanner(StorageLayout.locate(dir), new NioTreeReader(), Scans.CLOCK, p -> {}).scan();
 
     assertThat(snapshot.problems()).isEmpty();
-    assertThat(snapshot.repositories()).extracting(RepositoryStats::name).contains("org-0/app-0", "org-0/app-0/worker");
+    assertThat(snapshot.repositories())
+        .extracting(RepositoryStats::name)
+        .contains("org-0/app-0", "org-0/app-0/worker");
     RepositoryStats first = snapshot.repositories().get(0);
     assertThat(first.tagCount()).isEqualTo(5);
     // 3 images, one of them an index of 3 children, plus one untagged image: 7 revisions
     assertThat(first.revisions()).isEqualTo(7);
     assertThat(first.tags()).anyMatch(t -> t.platforms().size() == 3);
-    assertThat(Files.exists(dir.resolve("docker/registry/v2/repositories/org-0/app-0/_uploads"))).isTrue();
+    assertThat(Files.exists(dir.resolve("docker/registry/v2/repositories/org-0/app-0/_uploads")))
+        .isTrue();
   }
 
   @Test
@@ -59,13 +64,15 @@ class SampleRegistryTest {
     SampleRegistry.Spec spec = new SampleRegistry.Spec(5, 20, 4, 0, 1024, true, 5);
     SampleRegistry.write(dir, spec);
     StorageLayout layout = StorageLayout.locate(dir);
-    List<TagStats> before = new Scanner(layout, new NioTreeReader(), Scans.CLOCK, p -> {}).scan().repositories().stream()
-        .flatMap(r -> r.tags().stream()).toList();
+    List<TagStats> before =
+        new Scanner(layout, new NioTreeReader(), Scans.CLOCK, p -> {})
+            .scan().repositories().stream().flatMap(r -> r.tags().stream()).toList();
 
     int moved = SampleRegistry.repush(dir, spec, 0.5, 99);
 
-    List<TagStats> after = new Scanner(layout, new NioTreeReader(), Scans.CLOCK, p -> {}).scan().repositories().stream()
-        .flatMap(r -> r.tags().stream()).toList();
+    List<TagStats> after =
+        new Scanner(layout, new NioTreeReader(), Scans.CLOCK, p -> {})
+            .scan().repositories().stream().flatMap(r -> r.tags().stream()).toList();
     long changed = 0;
     for (int i = 0; i < before.size(); i++) {
       if (!before.get(i).digest().equals(after.get(i).digest())) {
@@ -80,7 +87,8 @@ class SampleRegistryTest {
   void refusesToWriteIntoAFolderThatHoldsAnything() throws IOException {
     Files.writeString(dir.resolve("precious.txt"), "keep me");
 
-    assertThatThrownBy(() -> SampleRegistry.write(dir, SampleRegistry.Spec.SMALL)).hasMessageContaining(dir.toString());
+    assertThatThrownBy(() -> SampleRegistry.write(dir, SampleRegistry.Spec.SMALL))
+        .hasMessageContaining(dir.toString());
     assertThat(Files.readString(dir.resolve("precious.txt"))).isEqualTo("keep me");
   }
 }

@@ -17,14 +17,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
-import dev.regscope.model.BrokenTag;
 import dev.regscope.core.Damage;
+import dev.regscope.core.Digest;
+import dev.regscope.model.BrokenTag;
 import dev.regscope.model.PlatformStats;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.ScanProblem;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
-import dev.regscope.core.Digest;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.TreeReader;
 import dev.regscope.testing.RecordingTreeReader;
@@ -49,12 +49,13 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The storage is shared with a live registry and may be damaged. For every kind of damage the scan goes on,
- * counts one problem naming the offending file, logs it once (not again while it persists), and counts a tag it
- * breaks as broken with a reason, never as a readable tag of size 0.
+ * The storage is shared with a live registry and may be damaged. For every kind of damage the scan
+ * goes on, counts one problem naming the offending file, logs it once (not again while it
+ * persists), and counts a tag it breaks as broken with a reason, never as a readable tag of size 0.
  *
- * <p>Every test puts the damage next to a healthy tag, {@code app:healthy} (2 layers, 100 + 20 bytes), which must
- * come out whole. Expected paths are written out by hand ({@link #blob}), not asked of regscope.
+ * <p>Every test puts the damage next to a healthy tag, {@code app:healthy} (2 layers, 100 + 20
+ * bytes), which must come out whole. Expected paths are written out by hand ({@link #blob}), not
+ * asked of regscope.
  */
 class DamagedTreeTest {
   private static final int FOUR_MIB = 4 * 1024 * 1024;
@@ -81,7 +82,10 @@ class DamagedTreeTest {
     void garbage() throws IOException {
       app.tagLink("damaged", "<html>502 Bad Gateway</html>\n\0\0");
 
-      assertBrokenTag("damaged", Damage.BAD_LINK, path("/v2/repositories/app/_manifests/tags/damaged/current/link"));
+      assertBrokenTag(
+          "damaged",
+          Damage.BAD_LINK,
+          path("/v2/repositories/app/_manifests/tags/damaged/current/link"));
     }
 
     @Test
@@ -100,14 +104,16 @@ class DamagedTreeTest {
 
     @Test
     void pathTraversalIsRefusedAndNothingOutsideTheTreeIsTouched() throws IOException {
-      // blobs/sha256/<"..">/<"../../..">/data: four ".." climb from /v2/blobs/sha256 to /, so it would reach /data.
+      // blobs/sha256/<"..">/<"../../..">/data: four ".." climb from /v2/blobs/sha256 to /, so it
+      // would reach /data.
       Files.write(path("/data"), healthy.bytes());
       RecordingTreeReader recording = new RecordingTreeReader(new NioTreeReader());
       reader = recording;
       app.tagLink("damaged", "sha256:../../..");
 
       assertBrokenTag("damaged", Damage.BAD_LINK, app.currentLink("damaged"));
-      assertThat(recording.touched()).isNotEmpty()
+      assertThat(recording.touched())
+          .isNotEmpty()
           .allSatisfy(touched -> assertThat(touched.normalize()).startsWith(path("/v2")));
     }
 
@@ -157,7 +163,8 @@ class DamagedTreeTest {
 
     @Test
     void trailingGarbageAfterTheJson() throws IOException {
-      Manifest trailing = raw(new String(image(tree.layer(5)).bytes(), StandardCharsets.UTF_8) + " garbage");
+      Manifest trailing =
+          raw(new String(image(tree.layer(5)).bytes(), StandardCharsets.UTF_8) + " garbage");
       app.tag("damaged", trailing);
 
       assertBrokenTag("damaged", Damage.MANIFEST_NOT_JSON, blob(trailing.digest()));
@@ -165,7 +172,8 @@ class DamagedTreeTest {
 
     @Test
     void jsonArrayInsteadOfAnObject() throws IOException {
-      Manifest array = raw("[" + new String(image(tree.layer(5)).bytes(), StandardCharsets.UTF_8) + "]");
+      Manifest array =
+          raw("[" + new String(image(tree.layer(5)).bytes(), StandardCharsets.UTF_8) + "]");
       app.tag("damaged", array);
 
       assertBrokenTag("damaged", Damage.MANIFEST_BAD_SHAPE, blob(array.digest()));
@@ -173,12 +181,15 @@ class DamagedTreeTest {
 
     @Test
     void layersThatAreNotAnArray() throws IOException {
-      Manifest wrong = raw("""
+      Manifest wrong =
+          raw(
+              """
           {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
            "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 10,
                       "digest": "sha256:%s"},
            "layers": {"size": 10, "digest": "sha256:%s"}}
-          """.formatted("1".repeat(64), "2".repeat(64)));
+          """
+                  .formatted("1".repeat(64), "2".repeat(64)));
       app.tag("damaged", wrong);
 
       assertBrokenTag("damaged", Damage.MANIFEST_BAD_SHAPE, blob(wrong.digest()));
@@ -186,11 +197,14 @@ class DamagedTreeTest {
 
     @Test
     void imageWithoutConfig() throws IOException {
-      Manifest noConfig = raw("""
+      Manifest noConfig =
+          raw(
+              """
           {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "size": 10,
                        "digest": "sha256:%s"}]}
-          """.formatted("2".repeat(64)));
+          """
+                  .formatted("2".repeat(64)));
       app.tag("damaged", noConfig);
 
       assertBrokenTag("damaged", Damage.MANIFEST_BAD_SHAPE, blob(noConfig.digest()));
@@ -198,7 +212,9 @@ class DamagedTreeTest {
 
     @Test
     void unknownMediaType() throws IOException {
-      Manifest unknown = raw("""
+      Manifest unknown =
+          raw(
+              """
           {"schemaVersion": 2, "mediaType": "application/vnd.example.thing.v1+json", "layers": []}
           """);
       app.tag("damaged", unknown);
@@ -215,8 +231,11 @@ class DamagedTreeTest {
 
       assertBrokenTag("damaged", Damage.MANIFEST_TOO_LARGE, blob(big.digest()));
       // Asked for at most 4 MiB, and handed nothing back; one read of it per scan.
-      assertThat(recording.reads()).filteredOn(read -> read.file().equals(blob(big.digest())))
-          .containsExactly(new Read(blob(big.digest()), FOUR_MIB, -1), new Read(blob(big.digest()), FOUR_MIB, -1));
+      assertThat(recording.reads())
+          .filteredOn(read -> read.file().equals(blob(big.digest())))
+          .containsExactly(
+              new Read(blob(big.digest()), FOUR_MIB, -1),
+              new Read(blob(big.digest()), FOUR_MIB, -1));
     }
 
     @Test
@@ -336,20 +355,25 @@ class DamagedTreeTest {
           .tag("only-amd64", amd64);
       Files.delete(blob(arm64.digest()));
 
-      assertDamage(Damage.MISSING_BLOB, blob(arm64.digest()), snapshot -> {
-        assertThat(repository(snapshot, "app").brokenTags())
-            .containsExactly(new BrokenTag("damaged", Damage.MISSING_BLOB));
-        assertThat(repository(snapshot, "app").tags()).extracting(TagStats::name)
-            .containsExactly("healthy", "only-amd64");
-        assertThat(tag(snapshot, "app", "only-amd64").sizeBytes()).isEqualTo(30);
-      });
+      assertDamage(
+          Damage.MISSING_BLOB,
+          blob(arm64.digest()),
+          snapshot -> {
+            assertThat(repository(snapshot, "app").brokenTags())
+                .containsExactly(new BrokenTag("damaged", Damage.MISSING_BLOB));
+            assertThat(repository(snapshot, "app").tags())
+                .extracting(TagStats::name)
+                .containsExactly("healthy", "only-amd64");
+            assertThat(tag(snapshot, "app", "only-amd64").sizeBytes()).isEqualTo(30);
+          });
     }
 
     @Test
     void childrenWhoseSizesAddUpPastLongMaxValue() throws IOException {
-      Manifest index = ociIndex(
-          child("linux/amd64", ociImage(absentLayer(Long.MAX_VALUE))),
-          child("linux/arm64", ociImage(absentLayer(1))));
+      Manifest index =
+          ociIndex(
+              child("linux/amd64", ociImage(absentLayer(Long.MAX_VALUE))),
+              child("linux/arm64", ociImage(absentLayer(1))));
       app.tag("damaged", index);
 
       assertBrokenTag("damaged", Damage.BAD_SIZE, blob(index.digest()));
@@ -364,23 +388,34 @@ class DamagedTreeTest {
       damaged.push(image(tree.layer(1)));
       Files.delete(path("/v2/repositories/damaged/_manifests/tags"));
 
-      assertDamage(Damage.NO_TAGS_FOLDER, path("/v2/repositories/damaged/_manifests/tags"), snapshot -> {
-        RepositoryStats stats = repository(snapshot, "damaged");
-        assertThat(stats.tagCount()).isZero();
-        assertThat(stats.revisions()).isEqualTo(1);
-      });
+      assertDamage(
+          Damage.NO_TAGS_FOLDER,
+          path("/v2/repositories/damaged/_manifests/tags"),
+          snapshot -> {
+            RepositoryStats stats = repository(snapshot, "damaged");
+            assertThat(stats.tagCount()).isZero();
+            assertThat(stats.revisions()).isEqualTo(1);
+          });
     }
   }
 
-  /** Never followed: not on a real disk, not on Jimfs (whose exceptions differ, see ReadOnlyScanTest for Linux). */
+  /**
+   * Never followed: not on a real disk, not on Jimfs (whose exceptions differ, see ReadOnlyScanTest
+   * for Linux).
+   */
   @Nested
   class SymbolicLinks {
     @Test
     void repositoryFolderThatIsALinkToAnotherRepository() throws IOException {
       Files.createSymbolicLink(path("/v2/repositories/mirror"), path("app"));
 
-      assertDamage(Damage.SYMLINK, path("/v2/repositories/mirror"), snapshot ->
-          assertThat(snapshot.repositories()).extracting(RepositoryStats::name).containsExactly("app"));
+      assertDamage(
+          Damage.SYMLINK,
+          path("/v2/repositories/mirror"),
+          snapshot ->
+              assertThat(snapshot.repositories())
+                  .extracting(RepositoryStats::name)
+                  .containsExactly("app"));
     }
 
     @Test
@@ -390,15 +425,18 @@ class DamagedTreeTest {
       Files.delete(tags);
       Files.createSymbolicLink(tags, path("/v2/repositories/app/_manifests/tags"));
 
-      assertDamage(Damage.SYMLINK, tags, snapshot ->
-          assertThat(repository(snapshot, "damaged").tagCount()).isZero());
+      assertDamage(
+          Damage.SYMLINK,
+          tags,
+          snapshot -> assertThat(repository(snapshot, "damaged").tagCount()).isZero());
     }
 
     @Test
     void tagFolderThatIsALink() throws IOException {
       Files.createSymbolicLink(app.tagDir("damaged"), path("healthy"));
 
-      assertBrokenTag("damaged", Damage.SYMLINK, path("/v2/repositories/app/_manifests/tags/damaged"));
+      assertBrokenTag(
+          "damaged", Damage.SYMLINK, path("/v2/repositories/app/_manifests/tags/damaged"));
     }
 
     @Test
@@ -430,21 +468,28 @@ class DamagedTreeTest {
     }
   }
 
-  /** The garbage collector and deletes run while a scan walks; the file system really loses the files. */
+  /**
+   * The garbage collector and deletes run while a scan walks; the file system really loses the
+   * files.
+   */
   @Nested
   class VanishingFiles {
     @Test
     void tagFolderDeletedAfterTheTagsFolderWasListedIsGoneNotBroken() throws IOException {
       app.tag("doomed", image(tree.layer(3)));
-      VanishingTreeReader vanishing = new VanishingTreeReader()
-          .deleteAfterListing(path("/v2/repositories/app/_manifests/tags"), app.tagDir("doomed"));
+      VanishingTreeReader vanishing =
+          new VanishingTreeReader()
+              .deleteAfterListing(
+                  path("/v2/repositories/app/_manifests/tags"), app.tagDir("doomed"));
       reader = vanishing;
       List<ScanProblem> logged = new ArrayList<>();
       Scanner scanner = scanner(logged);
 
       Snapshot first = scanExpecting(scanner, logged, Damage.VANISHED, app.tagDir("doomed"));
       assertThat(vanishing.allFired()).isTrue();
-      assertThat(repository(first, "app").tags()).extracting(TagStats::name).containsExactly("healthy");
+      assertThat(repository(first, "app").tags())
+          .extracting(TagStats::name)
+          .containsExactly("healthy");
       assertThat(repository(first, "app").brokenTags()).isEmpty();
 
       Snapshot second = scanner.scan();
@@ -456,22 +501,26 @@ class DamagedTreeTest {
     @Test
     void repositoryFolderDeletedAfterItsParentWasListed() throws IOException {
       tree.repo("doomed").tag("v1", image(tree.layer(3)));
-      VanishingTreeReader vanishing = new VanishingTreeReader()
-          .deleteAfterListing(path("/v2/repositories"), path("/v2/repositories/doomed"));
+      VanishingTreeReader vanishing =
+          new VanishingTreeReader()
+              .deleteAfterListing(path("/v2/repositories"), path("/v2/repositories/doomed"));
       reader = vanishing;
       List<ScanProblem> logged = new ArrayList<>();
 
-      Snapshot first = scanExpecting(scanner(logged), logged, Damage.VANISHED, path("/v2/repositories/doomed"));
+      Snapshot first =
+          scanExpecting(scanner(logged), logged, Damage.VANISHED, path("/v2/repositories/doomed"));
 
       assertThat(vanishing.allFired()).isTrue();
       assertThat(first.repositories()).extracting(RepositoryStats::name).containsExactly("app");
     }
 
     @Test
-    void repositoryFolderDeletedAfterTheWalkFoundItVanishedAndHasNoMissingTagsFolder() throws IOException {
+    void repositoryFolderDeletedAfterTheWalkFoundItVanishedAndHasNoMissingTagsFolder()
+        throws IOException {
       tree.repo("doomed").tag("v1", image(tree.layer(3)));
-      VanishingTreeReader vanishing = new VanishingTreeReader()
-          .deleteAfterListing(path("/v2/repositories/doomed"), path("/v2/repositories/doomed"));
+      VanishingTreeReader vanishing =
+          new VanishingTreeReader()
+              .deleteAfterListing(path("/v2/repositories/doomed"), path("/v2/repositories/doomed"));
       reader = vanishing;
       List<ScanProblem> logged = new ArrayList<>();
 
@@ -484,8 +533,9 @@ class DamagedTreeTest {
     void manifestBlobDeletedAfterTheLinkWasRead() throws IOException {
       Manifest doomed = image(tree.layer(3));
       app.tag("damaged", doomed);
-      VanishingTreeReader vanishing = new VanishingTreeReader()
-          .deleteAfterReading(app.currentLink("damaged"), blob(doomed.digest()));
+      VanishingTreeReader vanishing =
+          new VanishingTreeReader()
+              .deleteAfterReading(app.currentLink("damaged"), blob(doomed.digest()));
       reader = vanishing;
 
       assertBrokenTag("damaged", Damage.MISSING_BLOB, blob(doomed.digest()));
@@ -493,56 +543,77 @@ class DamagedTreeTest {
     }
 
     @Test
-    void childManifestCollectedBetweenTwoScansIsMissingOnTheSecondNotRememberedFromTheFirst() throws IOException {
+    void childManifestCollectedBetweenTwoScansIsMissingOnTheSecondNotRememberedFromTheFirst()
+        throws IOException {
       Manifest arm64 = image(tree.layer(40));
-      app.tag("multi", manifestList(child("linux/amd64", image(tree.layer(30))), child("linux/arm64", arm64)));
+      app.tag(
+          "multi",
+          manifestList(child("linux/amd64", image(tree.layer(30))), child("linux/arm64", arm64)));
       List<ScanProblem> logged = new ArrayList<>();
       Scanner scanner = scanner(logged);
       assertThat(tag(scanner.scan(), "app", "multi").sizeBytes()).isEqualTo(70);
 
-      // garbage-collect --delete-untagged sweeps the children of tagged indexes in 2.8 (distribution#3178); it
+      // garbage-collect --delete-untagged sweeps the children of tagged indexes in 2.8
+      // (distribution#3178); it
       // removes the blob's whole folder.
       Files.delete(blob(arm64.digest()));
       Files.delete(blob(arm64.digest()).getParent());
 
       Snapshot after = scanExpecting(scanner, logged, Damage.MISSING_BLOB, blob(arm64.digest()));
-      assertThat(repository(after, "app").brokenTags()).containsExactly(new BrokenTag("multi", Damage.MISSING_BLOB));
+      assertThat(repository(after, "app").brokenTags())
+          .containsExactly(new BrokenTag("multi", Damage.MISSING_BLOB));
     }
   }
 
-  // ---- what every damage case must show ------------------------------------------------------------------
+  // ---- what every damage case must show
+  // ------------------------------------------------------------------
 
-  /** The damaged tag of {@code app} is broken for {@code reason} in two scans; {@code healthy} is its only tag. */
+  /**
+   * The damaged tag of {@code app} is broken for {@code reason} in two scans; {@code healthy} is
+   * its only tag.
+   */
   private void assertBrokenTag(String tag, Damage reason, Path file) throws IOException {
-    assertDamage(reason, file, snapshot -> {
-      assertThat(repository(snapshot, "app").brokenTags()).containsExactly(new BrokenTag(tag, reason));
-      assertThat(repository(snapshot, "app").tags()).extracting(TagStats::name).containsExactly("healthy");
-    });
+    assertDamage(
+        reason,
+        file,
+        snapshot -> {
+          assertThat(repository(snapshot, "app").brokenTags())
+              .containsExactly(new BrokenTag(tag, reason));
+          assertThat(repository(snapshot, "app").tags())
+              .extracting(TagStats::name)
+              .containsExactly("healthy");
+        });
   }
 
   /**
-   * Scans twice with one scanner: both scans count exactly one problem, {@code damage} at {@code file}, keep the
-   * healthy tag whole and satisfy {@code alsoTrue}; only the first logs, one line naming the file.
+   * Scans twice with one scanner: both scans count exactly one problem, {@code damage} at {@code
+   * file}, keep the healthy tag whole and satisfy {@code alsoTrue}; only the first logs, one line
+   * naming the file.
    */
-  private void assertDamage(Damage damage, Path file, Consumer<Snapshot> alsoTrue) throws IOException {
+  private void assertDamage(Damage damage, Path file, Consumer<Snapshot> alsoTrue)
+      throws IOException {
     List<ScanProblem> logged = new ArrayList<>();
     Scanner scanner = scanner(logged);
     alsoTrue.accept(scanExpecting(scanner, logged, damage, file));
     alsoTrue.accept(scanExpecting(scanner, logged, damage, file));
   }
 
-  private Snapshot scanExpecting(Scanner scanner, List<ScanProblem> logged, Damage damage, Path file)
-      throws IOException {
+  private Snapshot scanExpecting(
+      Scanner scanner, List<ScanProblem> logged, Damage damage, Path file) throws IOException {
     Snapshot snapshot = scanner.scan();
     assertHealthyTagFullyCounted(snapshot);
-    assertThat(snapshot.problems()).extracting(ScanProblem::damage, ScanProblem::path)
+    assertThat(snapshot.problems())
+        .extracting(ScanProblem::damage, ScanProblem::path)
         .containsExactly(tuple(damage, file));
     assertThat(snapshot.problemCounts()).containsExactly(entry(damage, 1L));
-    assertThat(logged).singleElement().satisfies(line -> {
-      assertThat(line.damage()).isEqualTo(damage);
-      assertThat(line.path()).isEqualTo(file);
-      assertThat(line.toString()).contains(file.toString()).doesNotContain("\n", "\r");
-    });
+    assertThat(logged)
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.damage()).isEqualTo(damage);
+              assertThat(line.path()).isEqualTo(file);
+              assertThat(line.toString()).contains(file.toString()).doesNotContain("\n", "\r");
+            });
     return snapshot;
   }
 
@@ -557,29 +628,38 @@ class DamagedTreeTest {
     return new Scanner(tree.layout(), reader, Scans.CLOCK, logged::add);
   }
 
-  // ---- trees -------------------------------------------------------------------------------------------------
+  // ---- trees
+  // -------------------------------------------------------------------------------------------------
 
   private Path path(String path) {
     return fs.getPath(path);
   }
 
-  /** Where the registry keeps a blob, spelled out by hand: {@code blobs/sha256/<2 hex>/<hex>/data}. */
+  /**
+   * Where the registry keeps a blob, spelled out by hand: {@code blobs/sha256/<2 hex>/<hex>/data}.
+   */
   private Path blob(Digest digest) {
-    return fs.getPath("/v2/blobs", digest.algorithm(), digest.hex().substring(0, 2), digest.hex(), "data");
+    return fs.getPath(
+        "/v2/blobs", digest.algorithm(), digest.hex().substring(0, 2), digest.hex(), "data");
   }
 
   /** A Docker image manifest whose one layer has {@code size} as written, JSON and all. */
   private static Manifest imageWithLayerSize(String size) {
-    return raw("""
+    return raw(
+        """
         {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
          "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1234,
                     "digest": "sha256:%s"},
          "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": %s,
                      "digest": "sha256:%s"}]}
-        """.formatted("1".repeat(64), size, "2".repeat(64)));
+        """
+            .formatted("1".repeat(64), size, "2".repeat(64)));
   }
 
-  /** {@code levels} OCI indexes each holding the next; the innermost holds {@code image} for linux/amd64. */
+  /**
+   * {@code levels} OCI indexes each holding the next; the innermost holds {@code image} for
+   * linux/amd64.
+   */
   private static Manifest nested(int levels, Manifest image) {
     Manifest manifest = ociIndex(child("linux/amd64", image));
     for (int level = 2; level <= levels; level++) {

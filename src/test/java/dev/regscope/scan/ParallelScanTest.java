@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ParallelScanTest {
   @TempDir Path dir;
 
-  private Snapshot scan(StorageLayout layout, int threads, RepositoryFilter filter) throws Exception {
+  private Snapshot scan(StorageLayout layout, int threads, RepositoryFilter filter)
+      throws Exception {
     return new Scanner(layout, new NioTreeReader(), Scans.CLOCK, p -> {}, threads, filter).scan();
   }
 
@@ -40,11 +41,22 @@ class ParallelScanTest {
     SampleRegistry.write(dir, new SampleRegistry.Spec(4, 3, 2, 0, 1024, true, 3));
     StorageLayout layout = StorageLayout.locate(dir);
 
-    Snapshot workersOnly = scan(layout, 2, new RepositoryFilter(Optional.of(Pattern.compile(".*/worker")), Optional.empty()));
-    Snapshot noWorkers = scan(layout, 2, new RepositoryFilter(Optional.empty(), Optional.of(Pattern.compile(".*/worker"))));
+    Snapshot workersOnly =
+        scan(
+            layout,
+            2,
+            new RepositoryFilter(Optional.of(Pattern.compile(".*/worker")), Optional.empty()));
+    Snapshot noWorkers =
+        scan(
+            layout,
+            2,
+            new RepositoryFilter(Optional.empty(), Optional.of(Pattern.compile(".*/worker"))));
 
-    assertThat(workersOnly.repositories()).extracting(r -> r.name())
+    assertThat(workersOnly.repositories())
+        .extracting(r -> r.name())
         .containsExactly("org-0/app-0/worker", "org-0/app-1/worker");
-    assertThat(noWorkers.repositories()).extracting(r -> r.name()).containsExactly("org-0/app-0", "org-0/app-1");
+    assertThat(noWorkers.repositories())
+        .extracting(r -> r.name())
+        .containsExactly("org-0/app-0", "org-0/app-1");
   }
 }

@@ -37,16 +37,19 @@ class PeriodicScansTest {
   void readingTheStateDoesNotScan() throws Exception {
     tree.repo("app").tag("v1", image(tree.layer(10)));
     AtomicInteger walks = new AtomicInteger();
-    TreeReader counting = new ForwardingTreeReader(new NioTreeReader()) {
-      @Override
-      public List<Entry> list(Path dir) throws IOException {
-        if (dir.equals(tree.layout().repositories())) {
-          walks.incrementAndGet();
-        }
-        return super.list(dir);
-      }
-    };
-    try (PeriodicScans scans = new PeriodicScans(new Scanner(tree.layout(), counting, Scans.CLOCK, p -> {}), Duration.ofHours(1))) {
+    TreeReader counting =
+        new ForwardingTreeReader(new NioTreeReader()) {
+          @Override
+          public List<Entry> list(Path dir) throws IOException {
+            if (dir.equals(tree.layout().repositories())) {
+              walks.incrementAndGet();
+            }
+            return super.list(dir);
+          }
+        };
+    try (PeriodicScans scans =
+        new PeriodicScans(
+            new Scanner(tree.layout(), counting, Scans.CLOCK, p -> {}), Duration.ofHours(1))) {
       awaitScans(scans, 1);
       tree.repo("app").tag("v2", image(tree.layer(20)));
       for (int i = 0; i < 100; i++) {
@@ -63,21 +66,24 @@ class PeriodicScansTest {
     CountDownLatch secondScanEntered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger walks = new AtomicInteger();
-    TreeReader gated = new ForwardingTreeReader(new NioTreeReader()) {
-      @Override
-      public List<Entry> list(Path dir) throws IOException {
-        if (dir.equals(tree.layout().repositories()) && walks.incrementAndGet() == 2) {
-          secondScanEntered.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            throw new IOException(e);
+    TreeReader gated =
+        new ForwardingTreeReader(new NioTreeReader()) {
+          @Override
+          public List<Entry> list(Path dir) throws IOException {
+            if (dir.equals(tree.layout().repositories()) && walks.incrementAndGet() == 2) {
+              secondScanEntered.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              }
+            }
+            return super.list(dir);
           }
-        }
-        return super.list(dir);
-      }
-    };
-    try (PeriodicScans scans = new PeriodicScans(new Scanner(tree.layout(), gated, Scans.CLOCK, p -> {}), Duration.ofMillis(10))) {
+        };
+    try (PeriodicScans scans =
+        new PeriodicScans(
+            new Scanner(tree.layout(), gated, Scans.CLOCK, p -> {}), Duration.ofMillis(10))) {
       secondScanEntered.await();
       // The second scan is stuck inside the walk; the state from the first answers at once.
       assertThat(scans.current().scans()).isEqualTo(1);
@@ -91,16 +97,20 @@ class PeriodicScansTest {
   void aScanThatCannotListTheTreeKeepsThePreviousSnapshot() throws Exception {
     tree.repo("app").tag("v1", image(tree.layer(10)));
     AtomicInteger walks = new AtomicInteger();
-    TreeReader failingLater = new ForwardingTreeReader(new NioTreeReader()) {
-      @Override
-      public List<Entry> list(Path dir) throws IOException {
-        if (dir.equals(tree.layout().repositories()) && walks.incrementAndGet() > 1) {
-          throw new java.nio.file.AccessDeniedException(dir.toString());
-        }
-        return super.list(dir);
-      }
-    };
-    try (PeriodicScans scans = new PeriodicScans(new Scanner(tree.layout(), failingLater, Scans.CLOCK, p -> {}), Duration.ofMillis(10))) {
+    TreeReader failingLater =
+        new ForwardingTreeReader(new NioTreeReader()) {
+          @Override
+          public List<Entry> list(Path dir) throws IOException {
+            if (dir.equals(tree.layout().repositories()) && walks.incrementAndGet() > 1) {
+              throw new java.nio.file.AccessDeniedException(dir.toString());
+            }
+            return super.list(dir);
+          }
+        };
+    try (PeriodicScans scans =
+        new PeriodicScans(
+            new Scanner(tree.layout(), failingLater, Scans.CLOCK, p -> {}),
+            Duration.ofMillis(10))) {
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (scans.current().failedScans() < 2 && System.nanoTime() < deadline) {
         Thread.sleep(5);
@@ -113,7 +123,11 @@ class PeriodicScansTest {
 
   @Test
   void aZeroIntervalIsNotABackgroundSchedule() {
-    assertThatThrownBy(() -> new PeriodicScans(new Scanner(tree.layout(), new NioTreeReader(), Scans.CLOCK, p -> {}), Duration.ZERO))
+    assertThatThrownBy(
+            () ->
+                new PeriodicScans(
+                    new Scanner(tree.layout(), new NioTreeReader(), Scans.CLOCK, p -> {}),
+                    Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

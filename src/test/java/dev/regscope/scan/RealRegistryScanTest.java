@@ -6,6 +6,7 @@ import dev.regscope.model.PlatformStats;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
+import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.testing.PlatformTruth;
 import dev.regscope.testing.RegistryProcess;
@@ -15,7 +16,6 @@ import dev.regscope.testing.SampleRegistryScenario.DeletedManifest;
 import dev.regscope.testing.SampleRegistryScenario.Pushed;
 import dev.regscope.testing.Scans;
 import dev.regscope.testing.TagTruth;
-import dev.regscope.storage.NioTreeReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real Distribution registry (Debian's docker-registry 2.8) stores images pushed over its HTTP API; regscope
- * scans the storage folder and must agree, tag by tag, with what the running registry answers over HTTP.
+ * The real Distribution registry (Debian's docker-registry 2.8) stores images pushed over its HTTP
+ * API; regscope scans the storage folder and must agree, tag by tag, with what the running registry
+ * answers over HTTP.
  */
 class RealRegistryScanTest {
   @Test
@@ -35,19 +36,27 @@ class RealRegistryScanTest {
       Pushed pushed = new SampleRegistryScenario().pushAll(registry.client());
       RegistryTruth truth = RegistryTruth.read(registry.client());
 
-      Snapshot snapshot = new Scanner(StorageLayout.locate(registry.storageRoot()), new NioTreeReader(),
-          Scans.CLOCK, p -> {}).scan();
+      Snapshot snapshot =
+          new Scanner(
+                  StorageLayout.locate(registry.storageRoot()),
+                  new NioTreeReader(),
+                  Scans.CLOCK,
+                  p -> {})
+              .scan();
 
       assertThat(snapshot.problems()).isEmpty();
       Map<String, Map<String, TagTruth>> tagged = new TreeMap<>();
       truth.repositories().forEach((repo, tags) -> tagged.put(repo, tags));
-      assertThat(snapshot.repositories()).extracting(RepositoryStats::name)
+      assertThat(snapshot.repositories())
+          .extracting(RepositoryStats::name)
           .containsExactlyElementsOf(tagged.keySet());
       int compared = 0;
       for (RepositoryStats repository : snapshot.repositories()) {
         Map<String, TagTruth> expectedTags = tagged.get(repository.name());
         assertThat(repository.brokenTags()).as(repository.name()).isEmpty();
-        assertThat(repository.tags()).extracting(TagStats::name).as(repository.name())
+        assertThat(repository.tags())
+            .extracting(TagStats::name)
+            .as(repository.name())
             .containsExactlyInAnyOrderElementsOf(expectedTags.keySet());
         for (TagStats tag : repository.tags()) {
           TagTruth expected = expectedTags.get(tag.name());
@@ -56,17 +65,23 @@ class RealRegistryScanTest {
           assertThat(tag.mediaType()).as(where).isEqualTo(expected.mediaType());
           assertThat(tag.layers()).as(where + " layers").isEqualTo(expected.layers());
           assertThat(tag.sizeBytes()).as(where + " size").isEqualTo(expected.sizeBytes());
-          assertThat(tag.platforms()).as(where + " platforms").isEqualTo(byPlatform(expected.platforms()));
+          assertThat(tag.platforms())
+              .as(where + " platforms")
+              .isEqualTo(byPlatform(expected.platforms()));
           compared++;
         }
       }
       assertThat(compared).isGreaterThanOrEqualTo(10);
       for (DeletedManifest deleted : pushed.deleted()) {
         RepositoryStats repository = Scans.repository(snapshot, deleted.repo());
-        assertThat(repository.tags()).extracting(TagStats::name).doesNotContainAnyElementsOf(deleted.removedTags());
-        assertThat(repository.tags()).noneMatch(t -> t.digest().toString().equals(deleted.digest()));
+        assertThat(repository.tags())
+            .extracting(TagStats::name)
+            .doesNotContainAnyElementsOf(deleted.removedTags());
+        assertThat(repository.tags())
+            .noneMatch(t -> t.digest().toString().equals(deleted.digest()));
       }
-      assertThat(snapshot.repositories()).extracting(RepositoryStats::name)
+      assertThat(snapshot.repositories())
+          .extracting(RepositoryStats::name)
           .doesNotContainAnyElementsOf(pushed.untaggedRepos());
     }
   }

@@ -91,47 +91,66 @@ class ScannerTest {
     Manifest amd64 = ociImage(tree.layer(100), tree.layer(200));
     Manifest arm64 = ociImage(tree.layer(110), tree.layer(210), tree.layer(5));
     Manifest armv7 = ociImage(tree.layer(90));
-    tree.repo("multi").tag("v1", ociIndex(
-        child("linux/amd64", amd64), child("linux/arm64/v8", arm64), child("linux/arm/v7", armv7)));
+    tree.repo("multi")
+        .tag(
+            "v1",
+            ociIndex(
+                child("linux/amd64", amd64),
+                child("linux/arm64/v8", arm64),
+                child("linux/arm/v7", armv7)));
 
     TagStats v1 = tag(scan(tree), "multi", "v1");
 
     assertThat(v1.layers()).isEqualTo(6);
     assertThat(v1.sizeBytes()).isEqualTo(100 + 200 + 110 + 210 + 5 + 90);
-    assertThat(v1.platforms()).containsExactly(
-        new PlatformStats("linux/amd64", 2, 300),
-        new PlatformStats("linux/arm/v7", 1, 90),
-        new PlatformStats("linux/arm64/v8", 3, 325));
+    assertThat(v1.platforms())
+        .containsExactly(
+            new PlatformStats("linux/amd64", 2, 300),
+            new PlatformStats("linux/arm/v7", 1, 90),
+            new PlatformStats("linux/arm64/v8", 3, 325));
   }
 
   @Test
   void attestationChildrenAreChildrenLikeAnyOtherAndShareOneSeries() {
-    tree.repo("multi").tag("v1", manifestList(
-        child("linux/amd64", image(tree.layer(1000))),
-        child("linux/arm64", image(tree.layer(2000))),
-        attestation(ociImage(tree.layer(40))),
-        attestation(ociImage(tree.layer(60)))));
+    tree.repo("multi")
+        .tag(
+            "v1",
+            manifestList(
+                child("linux/amd64", image(tree.layer(1000))),
+                child("linux/arm64", image(tree.layer(2000))),
+                attestation(ociImage(tree.layer(40))),
+                attestation(ociImage(tree.layer(60)))));
 
     TagStats v1 = tag(scan(tree), "multi", "v1");
 
     assertThat(v1.layers()).isEqualTo(4);
     assertThat(v1.sizeBytes()).isEqualTo(3100);
-    assertThat(v1.platforms()).containsExactly(
-        new PlatformStats("linux/amd64", 1, 1000),
-        new PlatformStats("linux/arm64", 1, 2000),
-        new PlatformStats("unknown/unknown", 2, 100));
+    assertThat(v1.platforms())
+        .containsExactly(
+            new PlatformStats("linux/amd64", 1, 1000),
+            new PlatformStats("linux/arm64", 1, 2000),
+            new PlatformStats("unknown/unknown", 2, 100));
   }
 
   @Test
   void nestedIndexesAddUpAndLeavesKeepTheirPlatform() {
-    Manifest inner = ociIndex(child("linux/amd64", ociImage(tree.layer(10))), child("linux/arm64", ociImage(tree.layer(20))));
-    tree.repo("nest").tag("v1", ociIndex(child(null, inner), child("windows/amd64", ociImage(tree.layer(300), tree.layer(1)))));
+    Manifest inner =
+        ociIndex(
+            child("linux/amd64", ociImage(tree.layer(10))),
+            child("linux/arm64", ociImage(tree.layer(20))));
+    tree.repo("nest")
+        .tag(
+            "v1",
+            ociIndex(
+                child(null, inner),
+                child("windows/amd64", ociImage(tree.layer(300), tree.layer(1)))));
 
     TagStats v1 = tag(scan(tree), "nest", "v1");
 
     assertThat(v1.layers()).isEqualTo(4);
     assertThat(v1.sizeBytes()).isEqualTo(331);
-    assertThat(v1.platforms()).extracting(PlatformStats::platform)
+    assertThat(v1.platforms())
+        .extracting(PlatformStats::platform)
         .containsExactly("linux/amd64", "linux/arm64", "windows/amd64");
   }
 
@@ -139,7 +158,9 @@ class ScannerTest {
   void aTagPointingStraightAtAChildIsAnOrdinaryImage() {
     Manifest amd64 = image(tree.layer(100));
     tree.repo("multi")
-        .tag("v1", manifestList(child("linux/amd64", amd64), child("linux/arm64", image(tree.layer(5)))))
+        .tag(
+            "v1",
+            manifestList(child("linux/amd64", amd64), child("linux/arm64", image(tree.layer(5)))))
         .tag("v1-amd64", amd64);
 
     TagStats direct = tag(scan(tree), "multi", "v1-amd64");
@@ -169,7 +190,8 @@ class ScannerTest {
     repo.tag("v1", image(tree.layer(1)));
     var deleted = repo.push(image(tree.layer(2)));
     repo.push(image(tree.layer(3)));
-    Files.delete(repo.dir().resolve("_manifests/revisions/sha256").resolve(deleted.hex()).resolve("link"));
+    Files.delete(
+        repo.dir().resolve("_manifests/revisions/sha256").resolve(deleted.hex()).resolve("link"));
 
     assertThat(repository(scan(tree), "app").revisions()).isEqualTo(2);
   }

@@ -22,7 +22,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** When a tag was pointed at its manifest: its {@code current/link}'s mtime, looked at only when the tag moved. */
+/**
+ * When a tag was pointed at its manifest: its {@code current/link}'s mtime, looked at only when the
+ * tag moved.
+ */
 class TagPushTimeTest {
   private static final Instant FIRST = Instant.parse("2026-10-01T08:00:00Z");
   private static final Instant SECOND = Instant.parse("2026-11-02T09:30:00Z");
@@ -91,7 +94,9 @@ class TagPushTimeTest {
 
     assertThat(tag(moved, "app", "v1").pushedAt()).isEqualTo(SECOND);
     assertThat(tag(moved, "app", "stays").pushedAt()).isEqualTo(FIRST);
-    assertThat(timesAsked()).contains(app.currentLink("v1")).doesNotContain(app.currentLink("stays"));
+    assertThat(timesAsked())
+        .contains(app.currentLink("v1"))
+        .doesNotContain(app.currentLink("stays"));
   }
 
   @Test

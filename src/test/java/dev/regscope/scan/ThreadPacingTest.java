@@ -43,12 +43,15 @@ class ThreadPacingTest {
 
   @Test
   void theFirstScanGoesByHowFastTheFirstStatsWere() {
-    assertThat(new ThreadPacing(16, 2).threadsForScan(2_000)).isEqualTo(2); // memory answers: one per core
-    assertThat(new ThreadPacing(16, 2).threadsForScan(400_000)).isEqualTo(16); // storage answers: all of them
+    assertThat(new ThreadPacing(16, 2).threadsForScan(2_000))
+        .isEqualTo(2); // memory answers: one per core
+    assertThat(new ThreadPacing(16, 2).threadsForScan(400_000))
+        .isEqualTo(16); // storage answers: all of them
     assertThat(new ThreadPacing(16, 2).threadsForScan(-1)).isEqualTo(16); // nothing measured
 
     ThreadPacing later = new ThreadPacing(16, 2);
     later.record(10 * SECOND, SECOND, 2); // the first scan waited on storage
-    assertThat(later.threadsForScan(2_000)).isEqualTo(16); // from then on, scans learn from the last one
+    assertThat(later.threadsForScan(2_000))
+        .isEqualTo(16); // from then on, scans learn from the last one
   }
 }

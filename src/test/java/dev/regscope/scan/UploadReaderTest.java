@@ -17,7 +17,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Uploads in progress, as a scan reports them per repository folder: how many, bytes received, oldest start. */
+/**
+ * Uploads in progress, as a scan reports them per repository folder: how many, bytes received,
+ * oldest start.
+ */
 class UploadReaderTest {
   private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
   private final RegistryTree tree = RegistryTree.at(fs.getPath("/v2"));
@@ -75,14 +78,16 @@ class UploadReaderTest {
   @Test
   void aFolderHoldingOnlyUploadsReportsThemButIsNoRepository() {
     tree.repo("app").tag("v1", image(tree.layer(10)));
-    tree.upload("incoming", "u1", new byte[500], "2026-11-26T10:00:00Z"); // its first push is under way
+    tree.upload(
+        "incoming", "u1", new byte[500], "2026-11-26T10:00:00Z"); // its first push is under way
     tree.upload("app/next", "u1", new byte[5], "2026-11-26T10:30:00Z"); // nested below a repository
 
     Snapshot snapshot = scan(tree);
 
     assertThat(snapshot.repositories()).extracting(RepositoryStats::name).containsExactly("app");
-    assertThat(snapshot.uploads()).containsExactly(
-        new UploadStats("app/next", 1, 5, Instant.parse("2026-11-26T10:30:00Z")),
-        new UploadStats("incoming", 1, 500, Instant.parse("2026-11-26T10:00:00Z")));
+    assertThat(snapshot.uploads())
+        .containsExactly(
+            new UploadStats("app/next", 1, 5, Instant.parse("2026-11-26T10:30:00Z")),
+            new UploadStats("incoming", 1, 500, Instant.parse("2026-11-26T10:00:00Z")));
   }
 }

@@ -12,8 +12,8 @@ import dev.regscope.events.store.EventWriter;
 import dev.regscope.metrics.EventExposition;
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.SeriesFilter;
-import dev.regscope.scan.RepositoryFilter;
 import dev.regscope.model.ScanState;
+import dev.regscope.scan.RepositoryFilter;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.testing.Notifications;
 import dev.regscope.testing.PromText;
@@ -39,9 +39,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code POST /events} over real HTTP, into a real SQLite store, with the real fixtures' headers. */
+/**
+ * {@code POST /events} over real HTTP, into a real SQLite store, with the real fixtures' headers.
+ */
 class EventsEndpointTest {
-  private static final String TOKEN = "example-token"; // what the fixtures' registry was configured with
+  private static final String TOKEN =
+      "example-token"; // what the fixtures' registry was configured with
 
   @TempDir Path dir;
   private EventDatabase database;
@@ -52,25 +55,38 @@ class EventsEndpointTest {
   @BeforeEach
   void start() throws SQLException, IOException {
     database = EventDatabase.open(dir.resolve("events.db").toString(), null);
-    EventReceiver receiver = new EventReceiver(TOKEN, new EnvelopeParser(RegistryNames.IDENTITY),
-        new EventWriter(database, StoredManifests.NONE, Clock.systemUTC()));
-    EventExposition metrics = new EventExposition(new EventStatistics(database, null), receiver,
-        RepositoryFilter.ALL, SeriesFilter.ALL, Duration.ofMinutes(5));
-    SnapshotSource nothingScanned = new SnapshotSource() {
-      @Override
-      public ScanState current() {
-        return ScanState.EMPTY;
-      }
+    EventReceiver receiver =
+        new EventReceiver(
+            TOKEN,
+            new EnvelopeParser(RegistryNames.IDENTITY),
+            new EventWriter(database, StoredManifests.NONE, Clock.systemUTC()));
+    EventExposition metrics =
+        new EventExposition(
+            new EventStatistics(database, null),
+            receiver,
+            RepositoryFilter.ALL,
+            SeriesFilter.ALL,
+            Duration.ofMinutes(5));
+    SnapshotSource nothingScanned =
+        new SnapshotSource() {
+          @Override
+          public ScanState current() {
+            return ScanState.EMPTY;
+          }
 
-      @Override
-      public boolean ready() {
-        return true;
-      }
-    };
+          @Override
+          public boolean ready() {
+            return true;
+          }
+        };
     ExpositionPublisher publisher = new ExpositionPublisher(SeriesFilter.ALL);
     publisher.accept(ScanState.EMPTY);
-    server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), nothingScanned, publisher,
-        new MetricsServer.Events(receiver, metrics));
+    server =
+        MetricsServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            nothingScanned,
+            publisher,
+            new MetricsServer.Events(receiver, metrics));
   }
 
   @AfterEach
@@ -84,9 +100,10 @@ class EventsEndpointTest {
   }
 
   private HttpResponse<String> post(byte[] body, String authorization) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(Endpoints.EVENTS))
-        .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(Endpoints.EVENTS))
+            .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
@@ -98,7 +115,8 @@ class EventsEndpointTest {
     if (gzip) {
       request.header("Accept-Encoding", "gzip");
     }
-    HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(response.statusCode()).isEqualTo(200);
     byte[] body = response.body();
     if (gzip) {
@@ -114,7 +132,9 @@ class EventsEndpointTest {
   void everyFixtureIsAcceptedWithTheHeadersTheRegistrySentAndCountedOnce() throws Exception {
     for (Notifications.Post post : posts) {
       HttpResponse<String> response = post(post.body(), post.header("Authorization"));
-      assertThat(response.statusCode()).as("POST %04d: %s", post.seq(), response.body()).isEqualTo(200);
+      assertThat(response.statusCode())
+          .as("POST %04d: %s", post.seq(), response.body())
+          .isEqualTo(200);
     }
     // The registry redelivers what it is unsure of: the second time nothing is added.
     HttpResponse<String> replay = post(posts.get(0).body(), "Bearer " + TOKEN);
@@ -123,14 +143,27 @@ class EventsEndpointTest {
 
     for (boolean gzip : new boolean[] {true, false}) {
       Map<String, Double> metrics = scrape(gzip);
-      assertThat(metrics.get(PromText.series("registry_events_total", "action", "push"))).isEqualTo(144.0);
-      assertThat(metrics.get(PromText.series("registry_events_total", "action", "pull"))).isEqualTo(112.0);
-      assertThat(metrics.get(PromText.series("registry_events_total", "action", "mount"))).isEqualTo(14.0);
-      assertThat(metrics.get(PromText.series("registry_events_total", "action", "delete"))).isEqualTo(9.0);
-      assertThat(metrics.get(PromText.series("repository_pulls_total", "repository", "ci/nightly"))).isEqualTo(22.0);
-      Instant pulled = Instant.parse(Notifications.number(posts, 38).event().get("timestamp").asText());
-      assertThat(metrics.get(PromText.series("repository_tag_last_pull_timestamp_seconds", "repository", "apps/web",
-          "tag", "v1.1.0"))).isEqualTo(pulled.toEpochMilli() / 1000.0);
+      assertThat(metrics.get(PromText.series("registry_events_total", "action", "push")))
+          .isEqualTo(144.0);
+      assertThat(metrics.get(PromText.series("registry_events_total", "action", "pull")))
+          .isEqualTo(112.0);
+      assertThat(metrics.get(PromText.series("registry_events_total", "action", "mount")))
+          .isEqualTo(14.0);
+      assertThat(metrics.get(PromText.series("registry_events_total", "action", "delete")))
+          .isEqualTo(9.0);
+      assertThat(metrics.get(PromText.series("repository_pulls_total", "repository", "ci/nightly")))
+          .isEqualTo(22.0);
+      Instant pulled =
+          Instant.parse(Notifications.number(posts, 38).event().get("timestamp").asText());
+      assertThat(
+              metrics.get(
+                  PromText.series(
+                      "repository_tag_last_pull_timestamp_seconds",
+                      "repository",
+                      "apps/web",
+                      "tag",
+                      "v1.1.0")))
+          .isEqualTo(pulled.toEpochMilli() / 1000.0);
       assertThat(metrics.get(PromText.series("regscope_events_store_errors_total"))).isEqualTo(0.0);
       // The scan's own series are still there in front.
       assertThat(metrics.keySet()).anyMatch(series -> series.startsWith("regscope_scan_"));
@@ -144,13 +177,14 @@ class EventsEndpointTest {
     assertThat(post(body, "Bearer wrong-token").statusCode()).isEqualTo(401);
     assertThat(post(body, "Basic " + TOKEN).statusCode()).isEqualTo(401);
     assertThat(post(body, TOKEN).statusCode()).isEqualTo(401);
-    assertThat(scrape(false).get(PromText.series("registry_events_total", "action", "push"))).isEqualTo(0.0);
+    assertThat(scrape(false).get(PromText.series("registry_events_total", "action", "push")))
+        .isEqualTo(0.0);
   }
 
   @Test
   void malformedOversizedAndWrongMethodAreRefusedWithOneLine() throws Exception {
-    HttpResponse<String> malformed = post("{\"events\": [{\"id\": 1}]}".getBytes(StandardCharsets.UTF_8),
-        "Bearer " + TOKEN);
+    HttpResponse<String> malformed =
+        post("{\"events\": [{\"id\": 1}]}".getBytes(StandardCharsets.UTF_8), "Bearer " + TOKEN);
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.body()).isEqualTo("events[0].id is not a string: 1\n");
 
@@ -158,14 +192,21 @@ class EventsEndpointTest {
     java.util.Arrays.fill(big, (byte) ' ');
     assertThat(post(big, "Bearer " + TOKEN).statusCode()).isEqualTo(413);
     // Without a Content-Length (chunked), the limit is found by reading.
-    HttpRequest chunked = HttpRequest.newBuilder(uri(Endpoints.EVENTS)).header("Authorization", "Bearer " + TOKEN)
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build();
-    assertThat(http.send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(413);
+    HttpRequest chunked =
+        HttpRequest.newBuilder(uri(Endpoints.EVENTS))
+            .header("Authorization", "Bearer " + TOKEN)
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+            .build();
+    assertThat(http.send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(413);
     // Exactly at the limit is read (and is not JSON).
-    assertThat(post(new byte[EventsEndpoint.MAX_BODY_BYTES], "Bearer " + TOKEN).statusCode()).isEqualTo(400);
+    assertThat(post(new byte[EventsEndpoint.MAX_BODY_BYTES], "Bearer " + TOKEN).statusCode())
+        .isEqualTo(400);
 
-    HttpResponse<String> get = http.send(HttpRequest.newBuilder(uri(Endpoints.EVENTS)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> get =
+        http.send(
+            HttpRequest.newBuilder(uri(Endpoints.EVENTS)).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(get.statusCode()).isEqualTo(405);
   }
 
@@ -175,6 +216,7 @@ class EventsEndpointTest {
     HttpResponse<String> response = post(posts.get(0).body(), "Bearer " + TOKEN);
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.body()).startsWith("event store unavailable: ").doesNotContain("\n\n");
-    assertThat(scrape(true).get(PromText.series("regscope_events_store_errors_total"))).isEqualTo(1.0);
+    assertThat(scrape(true).get(PromText.series("regscope_events_store_errors_total")))
+        .isEqualTo(1.0);
   }
 }

@@ -6,15 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.SeriesFilter;
-import dev.regscope.scan.OnDemandScans;
 import dev.regscope.model.ScanState;
+import dev.regscope.scan.OnDemandScans;
 import dev.regscope.scan.Scanner;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.storage.NioTreeReader;
+import dev.regscope.storage.TreeReader;
+import dev.regscope.testing.ForwardingTreeReader;
 import dev.regscope.testing.PromText;
 import dev.regscope.testing.RegistryTree;
 import dev.regscope.testing.Scans;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,10 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
-import dev.regscope.storage.TreeReader;
-import dev.regscope.testing.ForwardingTreeReader;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,8 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real HTTP server on 127.0.0.1: metrics, gzip, health and readiness. */
 class MetricsServerTest {
-  // HTTP/1.1: an HTTP/2 upgrade attempt would hold concurrent requests back until the first one answers.
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  // HTTP/1.1: an HTTP/2 upgrade attempt would hold concurrent requests back until the first one
+  // answers.
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final ExpositionPublisher publisher = new ExpositionPublisher(SeriesFilter.ALL);
 
@@ -58,8 +60,10 @@ class MetricsServerTest {
     }
   }
 
-  private HttpResponse<byte[]> get(MetricsServer server, String path, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+  private HttpResponse<byte[]> get(MetricsServer server, String path, String... headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
@@ -71,7 +75,8 @@ class MetricsServerTest {
     RegistryTree tree = RegistryTree.at(dir);
     tree.repo("app").tag("v1", image(tree.layer(10)));
     FixedSource source = new FixedSource();
-    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
+    try (MetricsServer server =
+        MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
       assertThat(get(server, Endpoints.READY).statusCode()).isEqualTo(503);
       assertThat(get(server, Endpoints.HEALTHY).statusCode()).isEqualTo(200);
       assertThat(new String(get(server, Endpoints.METRICS).body(), StandardCharsets.UTF_8))
@@ -82,9 +87,11 @@ class MetricsServerTest {
       assertThat(get(server, Endpoints.READY).statusCode()).isEqualTo(200);
       HttpResponse<byte[]> metrics = get(server, Endpoints.METRICS);
       assertThat(metrics.statusCode()).isEqualTo(200);
-      assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+      assertThat(metrics.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
       assertThat(PromText.parse(new String(metrics.body(), StandardCharsets.UTF_8)))
-          .containsEntry(series("repository_tag_size_bytes", "repository", "app", "tag", "v1"), 10.0);
+          .containsEntry(
+              series("repository_tag_size_bytes", "repository", "app", "tag", "v1"), 10.0);
     }
   }
 
@@ -94,13 +101,17 @@ class MetricsServerTest {
     tree.repo("app").tag("v1", image(tree.layer(10)));
     FixedSource source = new FixedSource();
     source.publish(ScanState.EMPTY.after(Scans.scan(tree)));
-    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
+    try (MetricsServer server =
+        MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
       HttpResponse<byte[]> response = get(server, Endpoints.METRICS, "Accept-Encoding", "gzip");
 
       assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
-      String text = new String(new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes(),
-          StandardCharsets.UTF_8);
-      assertThat(PromText.parse(text)).containsEntry(series("repository_tags_total", "repository", "app"), 1.0);
+      String text =
+          new String(
+              new GZIPInputStream(new ByteArrayInputStream(response.body())).readAllBytes(),
+              StandardCharsets.UTF_8);
+      assertThat(PromText.parse(text))
+          .containsEntry(series("repository_tags_total", "repository", "app"), 1.0);
     }
   }
 
@@ -110,19 +121,22 @@ class MetricsServerTest {
     tree.repo("app").tag("v1", image(tree.layer(200)));
     CountDownLatch release = new CountDownLatch(1);
     // The first walk waits at its first listing until the test has seen the other scrapes join it.
-    TreeReader gated = new ForwardingTreeReader(new NioTreeReader()) {
-      @Override
-      public List<Entry> list(Path path) throws IOException {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new IOException(e);
-        }
-        return super.list(path);
-      }
-    };
-    OnDemandScans source = new OnDemandScans(new Scanner(tree.layout(), gated, Scans.CLOCK, p -> {}), publisher);
-    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
+    TreeReader gated =
+        new ForwardingTreeReader(new NioTreeReader()) {
+          @Override
+          public List<Entry> list(Path path) throws IOException {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              throw new IOException(e);
+            }
+            return super.list(path);
+          }
+        };
+    OnDemandScans source =
+        new OnDemandScans(new Scanner(tree.layout(), gated, Scans.CLOCK, p -> {}), publisher);
+    try (MetricsServer server =
+        MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
       assertThat(get(server, Endpoints.READY).statusCode()).isEqualTo(503);
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<HttpResponse<byte[]>>> responses = new ArrayList<>();
@@ -137,7 +151,8 @@ class MetricsServerTest {
       release.countDown();
       for (Future<HttpResponse<byte[]>> response : responses) {
         assertThat(PromText.parse(new String(response.get().body(), StandardCharsets.UTF_8)))
-            .containsEntry(series("repository_tag_size_bytes", "repository", "app", "tag", "v1"), 200.0);
+            .containsEntry(
+                series("repository_tag_size_bytes", "repository", "app", "tag", "v1"), 200.0);
       }
       pool.shutdown();
       assertThat(source.scans()).isEqualTo(1);

@@ -1,11 +1,11 @@
 package dev.regscope.storage;
 
-import dev.regscope.core.Digest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import dev.regscope.core.Digest;
 import java.io.IOException;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
@@ -22,11 +22,14 @@ class StorageLayoutTest {
     fs.close();
   }
 
-  // ---- locate ------------------------------------------------------------------------------------------------
+  // ---- locate
+  // ------------------------------------------------------------------------------------------------
 
   @Test
   void theRegistrysStorageRootLeadsToDockerRegistryV2() throws Exception {
-    mkdirs("/var/lib/registry/docker/registry/v2/repositories", "/var/lib/registry/docker/registry/v2/blobs");
+    mkdirs(
+        "/var/lib/registry/docker/registry/v2/repositories",
+        "/var/lib/registry/docker/registry/v2/blobs");
 
     assertThat(StorageLayout.locate(path("/var/lib/registry")).root())
         .isEqualTo(path("/var/lib/registry/docker/registry/v2"));
@@ -34,7 +37,9 @@ class StorageLayoutTest {
 
   @Test
   void theV2FolderItself() throws Exception {
-    mkdirs("/var/lib/registry/docker/registry/v2/repositories", "/var/lib/registry/docker/registry/v2/blobs");
+    mkdirs(
+        "/var/lib/registry/docker/registry/v2/repositories",
+        "/var/lib/registry/docker/registry/v2/blobs");
 
     assertThat(StorageLayout.locate(path("/var/lib/registry/docker/registry/v2")).root())
         .isEqualTo(path("/var/lib/registry/docker/registry/v2"));
@@ -44,7 +49,8 @@ class StorageLayoutTest {
   void theV2FolderWithOnlyBlobsBeforeTheFirstPushCompletes() throws Exception {
     mkdirs("/srv/docker/registry/v2/blobs");
 
-    assertThat(StorageLayout.locate(path("/srv/docker/registry/v2")).root()).isEqualTo(path("/srv/docker/registry/v2"));
+    assertThat(StorageLayout.locate(path("/srv/docker/registry/v2")).root())
+        .isEqualTo(path("/srv/docker/registry/v2"));
   }
 
   @Test
@@ -66,7 +72,8 @@ class StorageLayoutTest {
   void aFreshVolumeHoldingOnlyLostAndFoundIsAnEmptyRegistry() throws Exception {
     mkdirs("/mnt/volume/lost+found");
 
-    assertThat(StorageLayout.locate(path("/mnt/volume")).root()).isEqualTo(path("/mnt/volume/docker/registry/v2"));
+    assertThat(StorageLayout.locate(path("/mnt/volume")).root())
+        .isEqualTo(path("/mnt/volume/docker/registry/v2"));
   }
 
   @Test
@@ -96,7 +103,8 @@ class StorageLayoutTest {
         .hasMessageContaining("/nowhere is not a directory");
   }
 
-  // ---- paths -------------------------------------------------------------------------------------------------
+  // ---- paths
+  // -------------------------------------------------------------------------------------------------
 
   @Test
   void blobDataSitsUnderTheFirstTwoHexDigits() {
@@ -120,12 +128,14 @@ class StorageLayoutTest {
     Path repository = layout.repository("org/team/app");
 
     assertThat(repository).isEqualTo(path("/v2/repositories/org/team/app"));
-    assertThat(StorageLayout.tagsDir(repository)).isEqualTo(path("/v2/repositories/org/team/app/_manifests/tags"));
+    assertThat(StorageLayout.tagsDir(repository))
+        .isEqualTo(path("/v2/repositories/org/team/app/_manifests/tags"));
     assertThat(StorageLayout.currentLink(StorageLayout.tagsDir(repository).resolve("v1")))
         .isEqualTo(path("/v2/repositories/org/team/app/_manifests/tags/v1/current/link"));
     assertThat(StorageLayout.revisionsDir(repository))
         .isEqualTo(path("/v2/repositories/org/team/app/_manifests/revisions"));
-    assertThat(StorageLayout.revisionLink(path("/v2/repositories/a/_manifests/revisions/sha256/ab")))
+    assertThat(
+            StorageLayout.revisionLink(path("/v2/repositories/a/_manifests/revisions/sha256/ab")))
         .isEqualTo(path("/v2/repositories/a/_manifests/revisions/sha256/ab/link"));
   }
 

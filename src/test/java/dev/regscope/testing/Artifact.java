@@ -14,16 +14,25 @@ public sealed interface Artifact permits Image, Index {
     return manifest().mediaType();
   }
 
-  /** Pushes what the manifest references (blobs, child manifests) into {@code repo}; the registry checks they exist. */
+  /**
+   * Pushes what the manifest references (blobs, child manifests) into {@code repo}; the registry
+   * checks they exist.
+   */
   void pushReferences(RegistryClient client, String repo);
 
-  /** Pushes everything this manifest needs into {@code repo}, then the manifest under {@code tag}; returns its digest. */
+  /**
+   * Pushes everything this manifest needs into {@code repo}, then the manifest under {@code tag};
+   * returns its digest.
+   */
   default String push(RegistryClient client, String repo, String tag) {
     pushReferences(client, repo);
     return putManifest(client, repo, tag);
   }
 
-  /** Like {@link #push}, but with the manifest stored under its digest only, as a child of an index is. */
+  /**
+   * Like {@link #push}, but with the manifest stored under its digest only, as a child of an index
+   * is.
+   */
   default String pushByDigest(RegistryClient client, String repo) {
     pushReferences(client, repo);
     return putManifest(client, repo, digest());
@@ -33,7 +42,8 @@ public sealed interface Artifact permits Image, Index {
     String stored = client.putManifest(repo, reference, manifest());
     if (!stored.equals(digest())) {
       // The registry must store manifests byte for byte; a different digest means it rewrote ours.
-      throw new AssertionError("registry stored " + repo + ":" + reference + " as " + stored + ", we sent " + digest());
+      throw new AssertionError(
+          "registry stored " + repo + ":" + reference + " as " + stored + ", we sent " + digest());
     }
     return stored;
   }

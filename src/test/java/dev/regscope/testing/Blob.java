@@ -7,8 +7,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * Content the harness pushes or fetches (a layer, a config or a manifest): its bytes, their sha256 digest and
- * the media type it travels under.
+ * Content the harness pushes or fetches (a layer, a config or a manifest): its bytes, their sha256
+ * digest and the media type it travels under.
  */
 public record Blob(String mediaType, String digest, byte[] bytes) {
 
@@ -23,10 +23,13 @@ public record Blob(String mediaType, String digest, byte[] bytes) {
     return new Blob(mediaType, sha256(bytes), bytes);
   }
 
-  /** {@code sha256:<64 lowercase hex>} of {@code bytes}, the form the registry names every blob by. */
+  /**
+   * {@code sha256:<64 lowercase hex>} of {@code bytes}, the form the registry names every blob by.
+   */
   public static String sha256(byte[] bytes) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
@@ -46,10 +49,13 @@ public record Blob(String mediaType, String digest, byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  // The digest stands for the bytes, so it is enough for equality (records compare arrays by identity).
+  // The digest stands for the bytes, so it is enough for equality (records compare arrays by
+  // identity).
   @Override
   public boolean equals(Object o) {
-    return o instanceof Blob other && mediaType.equals(other.mediaType) && digest.equals(other.digest);
+    return o instanceof Blob other
+        && mediaType.equals(other.mediaType)
+        && digest.equals(other.digest);
   }
 
   @Override

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A {@link TreeReader} that passes every call to a real one; tests override a method to inject a fault. */
+/**
+ * A {@link TreeReader} that passes every call to a real one; tests override a method to inject a
+ * fault.
+ */
 public class ForwardingTreeReader implements TreeReader {
   private final TreeReader delegate;
 

@@ -11,19 +11,20 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the registry's own collector, {@code <binary> garbage-collect [--delete-untagged] [--dry-run] <config>},
- * on a {@link RegistryProcess}'s config and storage: the reference for what regscope says garbage collection
- * would delete.
+ * Runs the registry's own collector, {@code <binary> garbage-collect [--delete-untagged]
+ * [--dry-run] <config>}, on a {@link RegistryProcess}'s config and storage: the reference for what
+ * regscope says garbage collection would delete.
  *
- * <p>The collector works on the storage directly, never through the serving registry. A dry run only reads, so
- * it runs beside a serving registry. A real run deletes; 2.8 neither checks for nor locks out a running registry,
- * but a push while it runs can lose the blobs it brings (marked too late), and a registry configured with
- * {@code cache: blobdescriptor: inmemory} keeps answering 200 for blobs the run deleted. {@link #collect} hence
- * stops the registry, collects, and starts it again.
+ * <p>The collector works on the storage directly, never through the serving registry. A dry run
+ * only reads, so it runs beside a serving registry. A real run deletes; 2.8 neither checks for nor
+ * locks out a running registry, but a push while it runs can lose the blobs it brings (marked too
+ * late), and a registry configured with {@code cache: blobdescriptor: inmemory} keeps answering 200
+ * for blobs the run deleted. {@link #collect} hence stops the registry, collects, and starts it
+ * again.
  *
- * <p>2.8.2 prints the same stdout with and without {@code --dry-run}; a real run logs each deletion on stderr.
- * On a storage without {@code repositories/} (nothing pushed yet) it exits with 1 ("failed to mark: ... Path not
- * found"), which fails here like any other non-zero exit.
+ * <p>2.8.2 prints the same stdout with and without {@code --dry-run}; a real run logs each deletion
+ * on stderr. On a storage without {@code repositories/} (nothing pushed yet) it exits with 1
+ * ("failed to mark: ... Path not found"), which fails here like any other non-zero exit.
  */
 public final class GarbageCollector {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -32,7 +33,10 @@ public final class GarbageCollector {
   public enum Mode {
     /** {@code garbage-collect}: blobs that no revision of any repository references. */
     UNREFERENCED(List.of()),
-    /** {@code garbage-collect --delete-untagged}: also revisions that no tag's {@code current/link} names. */
+    /**
+     * {@code garbage-collect --delete-untagged}: also revisions that no tag's {@code current/link}
+     * names.
+     */
     UNTAGGED(List.of("--delete-untagged"));
 
     private final List<String> flags;
@@ -42,7 +46,10 @@ public final class GarbageCollector {
     }
   }
 
-  /** One finished run of the collector: the command line, its exit code, stdout and stderr (2.8 logs there). */
+  /**
+   * One finished run of the collector: the command line, its exit code, stdout and stderr (2.8 logs
+   * there).
+   */
   public record Output(List<String> command, int exitCode, String stdout, String stderr) {
     public Output {
       command = List.copyOf(command);
@@ -52,17 +59,27 @@ public final class GarbageCollector {
 
     /** The run, for failure messages. */
     public String describe() {
-      return String.join(" ", command) + "\nexit code " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n"
+      return String.join(" ", command)
+          + "\nexit code "
+          + exitCode
+          + "\n--- stdout\n"
+          + stdout
+          + "--- stderr\n"
           + stderr;
     }
   }
 
-  /** A real run: what it printed, read back, and the registry serving the collected storage again. */
+  /**
+   * A real run: what it printed, read back, and the registry serving the collected storage again.
+   */
   public record Collected(GcReport report, Output output, RegistryProcess registry) {}
 
   private final Path binary;
 
-  /** A collector run by {@code binary}, the same {@code registry}/{@code docker-registry} that serves. */
+  /**
+   * A collector run by {@code binary}, the same {@code registry}/{@code docker-registry} that
+   * serves.
+   */
   public GarbageCollector(Path binary) {
     this.binary = Objects.requireNonNull(binary, "binary");
   }
@@ -72,15 +89,19 @@ public final class GarbageCollector {
     return new GarbageCollector(registry.binary());
   }
 
-  /** {@code garbage-collect [--delete-untagged] --dry-run} on the registry's storage; the registry may keep serving. */
+  /**
+   * {@code garbage-collect [--delete-untagged] --dry-run} on the registry's storage; the registry
+   * may keep serving.
+   */
   public GcReport dryRun(RegistryProcess registry, Mode mode) {
     Output output = run(registry.configFile(), mode, true);
     return parse(output);
   }
 
   /**
-   * A real {@code garbage-collect [--delete-untagged]}: stops {@code registry}, collects, and starts it again on the
-   * same config, storage and port. The returned registry replaces {@code registry}, which is closed.
+   * A real {@code garbage-collect [--delete-untagged]}: stops {@code registry}, collects, and
+   * starts it again on the same config, storage and port. The returned registry replaces {@code
+   * registry}, which is closed.
    */
   public Collected collect(RegistryProcess registry, Mode mode) {
     registry.close();
@@ -90,8 +111,9 @@ public final class GarbageCollector {
   }
 
   /**
-   * Runs the collector on {@code configFile} and fails with its whole output unless it exits with 0. A real run
-   * ({@code dryRun} false) must not overlap a serving registry on the same storage; see the class comment.
+   * Runs the collector on {@code configFile} and fails with its whole output unless it exits with
+   * 0. A real run ({@code dryRun} false) must not overlap a serving registry on the same storage;
+   * see the class comment.
    */
   public Output run(Path configFile, Mode mode, boolean dryRun) {
     List<String> command = new ArrayList<>(List.of(binary.toString(), "garbage-collect"));
@@ -111,8 +133,12 @@ public final class GarbageCollector {
     try {
       return GcReport.parse(output.stdout());
     } catch (IllegalArgumentException e) {
-      throw new AssertionError("cannot read the collector's output: " + e.getMessage() + "\n--- stderr\n"
-          + output.stderr(), e);
+      throw new AssertionError(
+          "cannot read the collector's output: "
+              + e.getMessage()
+              + "\n--- stderr\n"
+              + output.stderr(),
+          e);
     }
   }
 
@@ -120,22 +146,29 @@ public final class GarbageCollector {
     Path stdout = null;
     Path stderr = null;
     try {
-      // Files rather than pipes: no reader threads, and nothing blocks when the collector prints a lot.
+      // Files rather than pipes: no reader threads, and nothing blocks when the collector prints a
+      // lot.
       stdout = Files.createTempFile("garbage-collect", ".out");
       stderr = Files.createTempFile("garbage-collect", ".err");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectOutput(stdout.toFile())
-          .redirectError(stderr.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile());
       // REGISTRY_* variables override the config file, as for the serving registry.
       builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
       Process process = builder.start();
       process.getOutputStream().close();
       if (!waitFor(process, command)) {
         process.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + " did not finish within " + TIMEOUT + "; stdout so far:\n"
-            + Files.readString(stdout));
+        throw new AssertionError(
+            String.join(" ", command)
+                + " did not finish within "
+                + TIMEOUT
+                + "; stdout so far:\n"
+                + Files.readString(stdout));
       }
-      return new Output(command, process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+      return new Output(
+          command, process.exitValue(), Files.readString(stdout), Files.readString(stderr));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
     } finally {

@@ -12,16 +12,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the stdout of 2.8's {@code garbage-collect} into a {@link GcReport}, line by line and strictly: a line it
- * does not know, or a summary that does not count what the lines listed, means the output changed shape and the
- * comparison built on it cannot be trusted.
+ * Reads the stdout of 2.8's {@code garbage-collect} into a {@link GcReport}, line by line and
+ * strictly: a line it does not know, or a summary that does not count what the lines listed, means
+ * the output changed shape and the comparison built on it cannot be trusted.
  *
- * <p>The shape, as 2.8.2 prints it: for each repository a line with its bare name, then for each revision in
- * digest order either {@code <repo>: marking manifest <digest> } (with a trailing space) followed by a
- * {@code <repo>: marking blob <digest>} line per reference, or, with {@code --delete-untagged} and no tag naming
- * it, {@code manifest eligible for deletion: <digest>} (no repository: it belongs to the last name line). Then an
- * empty line, {@code N blobs marked, M blobs and K manifests eligible for deletion}, and
- * {@code blob eligible for deletion: <digest>} lines in map order.
+ * <p>The shape, as 2.8.2 prints it: for each repository a line with its bare name, then for each
+ * revision in digest order either {@code <repo>: marking manifest <digest> } (with a trailing
+ * space) followed by a {@code <repo>: marking blob <digest>} line per reference, or, with {@code
+ * --delete-untagged} and no tag naming it, {@code manifest eligible for deletion: <digest>} (no
+ * repository: it belongs to the last name line). Then an empty line, {@code N blobs marked, M blobs
+ * and K manifests eligible for deletion}, and {@code blob eligible for deletion: <digest>} lines in
+ * map order.
  */
 final class GcOutputParser {
   private static final String DIGEST = "(sha256:[0-9a-f]{64})";
@@ -29,12 +30,16 @@ final class GcOutputParser {
   private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
   private static final String NAME = "(" + COMPONENT + "(?:/" + COMPONENT + ")*)";
   private static final Pattern REPOSITORY = Pattern.compile(NAME);
-  private static final Pattern MARK_MANIFEST = Pattern.compile(NAME + ": marking manifest " + DIGEST + " ?");
+  private static final Pattern MARK_MANIFEST =
+      Pattern.compile(NAME + ": marking manifest " + DIGEST + " ?");
   private static final Pattern MARK_BLOB = Pattern.compile(NAME + ": marking blob " + DIGEST);
-  private static final Pattern ELIGIBLE_MANIFEST = Pattern.compile("manifest eligible for deletion: " + DIGEST);
+  private static final Pattern ELIGIBLE_MANIFEST =
+      Pattern.compile("manifest eligible for deletion: " + DIGEST);
   private static final Pattern SUMMARY =
-      Pattern.compile("(\\d+) blobs marked, (\\d+) blobs and (\\d+) manifests eligible for deletion");
-  private static final Pattern ELIGIBLE_BLOB = Pattern.compile("blob eligible for deletion: " + DIGEST);
+      Pattern.compile(
+          "(\\d+) blobs marked, (\\d+) blobs and (\\d+) manifests eligible for deletion");
+  private static final Pattern ELIGIBLE_BLOB =
+      Pattern.compile("blob eligible for deletion: " + DIGEST);
 
   private final String output;
   private final Map<String, Map<String, List<String>>> marks = new LinkedHashMap<>();
@@ -64,12 +69,22 @@ final class GcOutputParser {
       read(i + 1, lines[i]);
     }
     if (summary == null) {
-      throw error(0, "no summary line (N blobs marked, M blobs and K manifests eligible for deletion)");
+      throw error(
+          0, "no summary line (N blobs marked, M blobs and K manifests eligible for deletion)");
     }
-    // The distinct marks are counted when the report is built; the eligible lines are counted here, duplicates too.
-    if (summary.blobsEligible() != eligibleBlobLines || summary.manifestsEligible() != eligibleManifestLines) {
-      throw error(0, "the summary " + summary + " does not count the eligible lines: " + eligibleBlobLines
-          + " blobs, " + eligibleManifestLines + " manifests");
+    // The distinct marks are counted when the report is built; the eligible lines are counted here,
+    // duplicates too.
+    if (summary.blobsEligible() != eligibleBlobLines
+        || summary.manifestsEligible() != eligibleManifestLines) {
+      throw error(
+          0,
+          "the summary "
+              + summary
+              + " does not count the eligible lines: "
+              + eligibleBlobLines
+              + " blobs, "
+              + eligibleManifestLines
+              + " manifests");
     }
     try {
       return new GcReport(new LinkedHashMap<>(marks), eligibleManifests, eligibleBlobs, summary);
@@ -109,7 +124,11 @@ final class GcOutputParser {
       manifestBlobs.add(m.group(2));
     } else if (SUMMARY.matcher(line).matches()) {
       Matcher m = matched(SUMMARY, number, line);
-      summary = new Summary(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+      summary =
+          new Summary(
+              Integer.parseInt(m.group(1)),
+              Integer.parseInt(m.group(2)),
+              Integer.parseInt(m.group(3)));
     } else {
       Matcher m = matched(REPOSITORY, number, line);
       if (marks.containsKey(m.group(1))) {

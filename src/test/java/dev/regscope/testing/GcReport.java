@@ -17,21 +17,28 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What one run of {@code registry garbage-collect} printed, read back as data: the manifests it marked in each
- * repository with the blobs it marked for each, the manifests it found untagged (with {@code --delete-untagged}),
- * the blobs it found unmarked, and its summary line. This is the reference regscope's own reachability answer
- * is compared with.
+ * What one run of {@code registry garbage-collect} printed, read back as data: the manifests it
+ * marked in each repository with the blobs it marked for each, the manifests it found untagged
+ * (with {@code --delete-untagged}), the blobs it found unmarked, and its summary line. This is the
+ * reference regscope's own reachability answer is compared with.
  *
- * <p>{@code marks} maps each repository the collector walked (in 2.8 those of the catalog, the folders holding
- * {@code _layers}; a folder with only {@code _uploads} is not walked) to its marked manifests, and each of those
- * to the digests of its {@code marking blob} lines, in output order: config and layers for an image, the child
- * manifests for an index or manifest list.
+ * <p>{@code marks} maps each repository the collector walked (in 2.8 those of the catalog, the
+ * folders holding {@code _layers}; a folder with only {@code _uploads} is not walked) to its marked
+ * manifests, and each of those to the digests of its {@code marking blob} lines, in output order:
+ * config and layers for an image, the child manifests for an index or manifest list.
  */
-public record GcReport(Map<String, Map<String, List<String>>> marks, Set<EligibleManifest> eligibleManifests,
-    Set<String> eligibleBlobs, Summary summary) {
+public record GcReport(
+    Map<String, Map<String, List<String>>> marks,
+    Set<EligibleManifest> eligibleManifests,
+    Set<String> eligibleBlobs,
+    Summary summary) {
 
-  /** An untagged revision the collector would delete; 2.8 prints no repository on the line, the parser infers it. */
-  public record EligibleManifest(String repository, String digest) implements Comparable<EligibleManifest> {
+  /**
+   * An untagged revision the collector would delete; 2.8 prints no repository on the line, the
+   * parser infers it.
+   */
+  public record EligibleManifest(String repository, String digest)
+      implements Comparable<EligibleManifest> {
     private static final Comparator<EligibleManifest> ORDER =
         Comparator.comparing(EligibleManifest::repository).thenComparing(EligibleManifest::digest);
 
@@ -52,24 +59,34 @@ public record GcReport(Map<String, Map<String, List<String>>> marks, Set<Eligibl
   public GcReport {
     // Sorted copies, so that an assertion failure prints both sides in the same order.
     SortedMap<String, Map<String, List<String>>> copy = new TreeMap<>();
-    marks.forEach((repo, manifests) -> {
-      SortedMap<String, List<String>> refs = new TreeMap<>();
-      manifests.forEach((manifest, blobs) -> refs.put(manifest, List.copyOf(blobs)));
-      copy.put(repo, Collections.unmodifiableSortedMap(refs));
-    });
+    marks.forEach(
+        (repo, manifests) -> {
+          SortedMap<String, List<String>> refs = new TreeMap<>();
+          manifests.forEach((manifest, blobs) -> refs.put(manifest, List.copyOf(blobs)));
+          copy.put(repo, Collections.unmodifiableSortedMap(refs));
+        });
     marks = Collections.unmodifiableSortedMap(copy);
     eligibleManifests = Collections.unmodifiableSortedSet(new TreeSet<>(eligibleManifests));
     eligibleBlobs = Collections.unmodifiableSortedSet(new TreeSet<>(eligibleBlobs));
     Objects.requireNonNull(summary, "summary");
-    // The collector's summary counts distinct digests: one mark set for all repositories, one delete set.
-    Summary counted = new Summary(markedDigests(marks).size(), eligibleBlobs.size(), eligibleManifests.size());
+    // The collector's summary counts distinct digests: one mark set for all repositories, one
+    // delete set.
+    Summary counted =
+        new Summary(markedDigests(marks).size(), eligibleBlobs.size(), eligibleManifests.size());
     if (!counted.equals(summary)) {
-      throw new IllegalArgumentException("summary " + summary + " disagrees with the marks and eligible digests, which"
-          + " count " + counted);
+      throw new IllegalArgumentException(
+          "summary "
+              + summary
+              + " disagrees with the marks and eligible digests, which"
+              + " count "
+              + counted);
     }
   }
 
-  /** Parses the stdout of {@code garbage-collect [--delete-untagged] [--dry-run]}; a real run prints the same. */
+  /**
+   * Parses the stdout of {@code garbage-collect [--delete-untagged] [--dry-run]}; a real run prints
+   * the same.
+   */
   public static GcReport parse(String stdout) {
     return GcOutputParser.parse(stdout);
   }
@@ -79,22 +96,30 @@ public record GcReport(Map<String, Map<String, List<String>>> marks, Set<Eligibl
     return marks.keySet();
   }
 
-  /** The manifests marked in each repository: its revisions, or only its tagged ones with {@code --delete-untagged}. */
+  /**
+   * The manifests marked in each repository: its revisions, or only its tagged ones with {@code
+   * --delete-untagged}.
+   */
   public SortedMap<String, SortedSet<String>> markedManifests() {
     SortedMap<String, SortedSet<String>> byRepo = new TreeMap<>();
-    marks.forEach((repo, manifests) ->
-        byRepo.put(repo, Collections.unmodifiableSortedSet(new TreeSet<>(manifests.keySet()))));
+    marks.forEach(
+        (repo, manifests) ->
+            byRepo.put(repo, Collections.unmodifiableSortedSet(new TreeSet<>(manifests.keySet()))));
     return Collections.unmodifiableSortedMap(byRepo);
   }
 
-  /** The blobs marked in each repository: what its marked manifests reference (child manifests of an index too). */
+  /**
+   * The blobs marked in each repository: what its marked manifests reference (child manifests of an
+   * index too).
+   */
   public SortedMap<String, SortedSet<String>> markedBlobs() {
     SortedMap<String, SortedSet<String>> byRepo = new TreeMap<>();
-    marks.forEach((repo, manifests) -> {
-      SortedSet<String> blobs = new TreeSet<>();
-      manifests.values().forEach(blobs::addAll);
-      byRepo.put(repo, Collections.unmodifiableSortedSet(blobs));
-    });
+    marks.forEach(
+        (repo, manifests) -> {
+          SortedSet<String> blobs = new TreeSet<>();
+          manifests.values().forEach(blobs::addAll);
+          byRepo.put(repo, Collections.unmodifiableSortedSet(blobs));
+        });
     return Collections.unmodifiableSortedMap(byRepo);
   }
 
@@ -110,17 +135,22 @@ public record GcReport(Map<String, Map<String, List<String>>> marks, Set<Eligibl
     return Collections.unmodifiableSortedSet(digests);
   }
 
-  /** The untagged manifests the collector would delete, by repository; repositories with none are left out. */
+  /**
+   * The untagged manifests the collector would delete, by repository; repositories with none are
+   * left out.
+   */
   public SortedMap<String, SortedSet<String>> eligibleManifestsByRepository() {
     SortedMap<String, SortedSet<String>> byRepo = new TreeMap<>();
-    eligibleManifests.forEach(m -> byRepo.computeIfAbsent(m.repository(), r -> new TreeSet<>()).add(m.digest()));
+    eligibleManifests.forEach(
+        m -> byRepo.computeIfAbsent(m.repository(), r -> new TreeSet<>()).add(m.digest()));
     byRepo.replaceAll((repo, digests) -> Collections.unmodifiableSortedSet(digests));
     return Collections.unmodifiableSortedMap(byRepo);
   }
 
   /**
-   * The bytes the sweep would free: the sizes of {@code blobs/sha256/<2>/<hex>/data} of every eligible blob under
-   * the filesystem driver's {@code rootdirectory}. Read it before a real run deletes them.
+   * The bytes the sweep would free: the sizes of {@code blobs/sha256/<2>/<hex>/data} of every
+   * eligible blob under the filesystem driver's {@code rootdirectory}. Read it before a real run
+   * deletes them.
    */
   public long eligibleBytes(Path storageRoot) {
     long bytes = 0;
@@ -136,7 +166,10 @@ public record GcReport(Map<String, Map<String, List<String>>> marks, Set<Eligibl
       throw new IllegalArgumentException("not a sha256 digest: " + digest);
     }
     String hex = digest.substring("sha256:".length());
-    return storageRoot.resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex)
+    return storageRoot
+        .resolve("docker/registry/v2/blobs/sha256")
+        .resolve(hex.substring(0, 2))
+        .resolve(hex)
         .resolve("data");
   }
 
@@ -145,15 +178,17 @@ public record GcReport(Map<String, Map<String, List<String>>> marks, Set<Eligibl
     try {
       return Files.size(data);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the size of eligible blob " + digest + ": " + data, e);
+      throw new UncheckedIOException(
+          "cannot read the size of eligible blob " + digest + ": " + data, e);
     }
   }
 
   /**
-   * This {@code --delete-untagged} report as 2.8 would print it if it kept the children of tagged indexes
-   * (distribution#3178): the answer a collector that treats an index's children as part of the tagged image
-   * gives, derived from the collector's own lines only. {@code unreferenced} must be the plain
-   * {@code --dry-run} report of the same, unchanged storage; see {@link IndexChildrenKept} for the derivation.
+   * This {@code --delete-untagged} report as 2.8 would print it if it kept the children of tagged
+   * indexes (distribution#3178): the answer a collector that treats an index's children as part of
+   * the tagged image gives, derived from the collector's own lines only. {@code unreferenced} must
+   * be the plain {@code --dry-run} report of the same, unchanged storage; see {@link
+   * IndexChildrenKept} for the derivation.
    *
    * @throws IllegalArgumentException when the two reports cannot come from the same storage
    */
@@ -163,25 +198,35 @@ public record GcReport(Map<String, Map<String, List<String>>> marks, Set<Eligibl
 
   private static SortedSet<String> markedDigests(Map<String, Map<String, List<String>>> marks) {
     SortedSet<String> digests = new TreeSet<>();
-    marks.values().forEach(manifests -> manifests.forEach((manifest, blobs) -> {
-      digests.add(manifest);
-      digests.addAll(blobs);
-    }));
+    marks
+        .values()
+        .forEach(
+            manifests ->
+                manifests.forEach(
+                    (manifest, blobs) -> {
+                      digests.add(manifest);
+                      digests.addAll(blobs);
+                    }));
     return digests;
   }
 
-  /** A readable listing for assertion messages: what each repository marked, then what is eligible. */
+  /**
+   * A readable listing for assertion messages: what each repository marked, then what is eligible.
+   */
   public String describe() {
     StringBuilder text = new StringBuilder();
-    marks.forEach((repo, manifests) -> {
-      text.append(repo).append('\n');
-      manifests.forEach((manifest, blobs) -> {
-        text.append("  manifest ").append(manifest).append('\n');
-        blobs.forEach(blob -> text.append("    blob ").append(blob).append('\n'));
-      });
-    });
+    marks.forEach(
+        (repo, manifests) -> {
+          text.append(repo).append('\n');
+          manifests.forEach(
+              (manifest, blobs) -> {
+                text.append("  manifest ").append(manifest).append('\n');
+                blobs.forEach(blob -> text.append("    blob ").append(blob).append('\n'));
+              });
+        });
     Set<String> lines = new LinkedHashSet<>();
-    eligibleManifests.forEach(m -> lines.add("eligible manifest " + m.repository() + "@" + m.digest()));
+    eligibleManifests.forEach(
+        m -> lines.add("eligible manifest " + m.repository() + "@" + m.digest()));
     eligibleBlobs.forEach(b -> lines.add("eligible blob " + b));
     lines.forEach(line -> text.append(line).append('\n'));
     return text.append(summary).toString();

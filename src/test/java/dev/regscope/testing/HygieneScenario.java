@@ -13,12 +13,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A registry with something for garbage collection to find, in three repositories: a layer shared between them
- * (mounted, not re-sent), a tag moved to a new manifest, a manifest deleted by digest, a manifest pushed by digest
- * only, a blob no manifest references, an unfinished upload holding bytes, a tagged OCI index (with an attestation)
- * and a tagged Docker manifest list whose children have no tags, and a tag pointing straight at one of those
- * children. {@link #pushAll} returns what it pushed, computed from its own inputs, so tests can assert facts known
- * by hand rather than what a collector or regscope says.
+ * A registry with something for garbage collection to find, in three repositories: a layer shared
+ * between them (mounted, not re-sent), a tag moved to a new manifest, a manifest deleted by digest,
+ * a manifest pushed by digest only, a blob no manifest references, an unfinished upload holding
+ * bytes, a tagged OCI index (with an attestation) and a tagged Docker manifest list whose children
+ * have no tags, and a tag pointing straight at one of those children. {@link #pushAll} returns what
+ * it pushed, computed from its own inputs, so tests can assert facts known by hand rather than what
+ * a collector or regscope says.
  */
 public final class HygieneScenario {
   public static final long DEFAULT_SEED = 20240611L;
@@ -41,10 +42,15 @@ public final class HygieneScenario {
     this.seed = seed;
   }
 
-  /** A tag that named {@code from} and was then pushed again naming {@code to}; {@code from} stays as a revision. */
+  /**
+   * A tag that named {@code from} and was then pushed again naming {@code to}; {@code from} stays
+   * as a revision.
+   */
   public record MovedTag(String repository, String tag, Image from, Image to) {}
 
-  /** An index or manifest list pushed under {@code tag}; its children were pushed by digest only. */
+  /**
+   * An index or manifest list pushed under {@code tag}; its children were pushed by digest only.
+   */
   public record TaggedIndex(String repository, String tag, Index index) {
     /** The {@code manifests[].digest} of the index, in order. */
     public List<String> childDigests() {
@@ -64,14 +70,26 @@ public final class HygieneScenario {
   public record UnfinishedUpload(String repository, String uuid, long bytes) {}
 
   /**
-   * What {@link #pushAll} did. {@code references} maps every manifest the scenario pushed (including the deleted
-   * one and index children) to what it references: config and layers, or child manifests. {@code blobsByRepository}
-   * is every digest the scenario sent or linked into each repository (manifests, configs, layers, the loose blob);
-   * {@code sizes} is the size of every blob it stored.
+   * What {@link #pushAll} did. {@code references} maps every manifest the scenario pushed
+   * (including the deleted one and index children) to what it references: config and layers, or
+   * child manifests. {@code blobsByRepository} is every digest the scenario sent or linked into
+   * each repository (manifests, configs, layers, the loose blob); {@code sizes} is the size of
+   * every blob it stored.
    */
-  public record Pushed(Image base, Blob sharedLayer, MovedTag movedTag, Image deleted, Image untagged,
-      Blob looseBlob, UnfinishedUpload upload, TaggedIndex ociIndex, TaggedIndex manifestList, ChildTag childTag,
-      Map<String, Set<String>> references, Map<String, Set<String>> blobsByRepository, Map<String, Long> sizes) {
+  public record Pushed(
+      Image base,
+      Blob sharedLayer,
+      MovedTag movedTag,
+      Image deleted,
+      Image untagged,
+      Blob looseBlob,
+      UnfinishedUpload upload,
+      TaggedIndex ociIndex,
+      TaggedIndex manifestList,
+      ChildTag childTag,
+      Map<String, Set<String>> references,
+      Map<String, Set<String>> blobsByRepository,
+      Map<String, Long> sizes) {
 
     public Pushed {
       references = frozen(references);
@@ -106,38 +124,44 @@ public final class HygieneScenario {
     /** The digests linked into {@code repository} and into no other repository. */
     public SortedSet<String> exclusiveTo(String repository) {
       SortedSet<String> exclusive = new TreeSet<>(blobsByRepository.get(repository));
-      blobsByRepository.forEach((repo, blobs) -> {
-        if (!repo.equals(repository)) {
-          exclusive.removeAll(blobs);
-        }
-      });
+      blobsByRepository.forEach(
+          (repo, blobs) -> {
+            if (!repo.equals(repository)) {
+              exclusive.removeAll(blobs);
+            }
+          });
       return exclusive;
     }
 
     /**
-     * {@code artifact}'s manifest and the blobs it references that no other manifest of the scenario references:
-     * what becomes garbage when {@code artifact} goes and nothing else does. A child of an index is not in it,
-     * as the index references it.
+     * {@code artifact}'s manifest and the blobs it references that no other manifest of the
+     * scenario references: what becomes garbage when {@code artifact} goes and nothing else does. A
+     * child of an index is not in it, as the index references it.
      */
     public SortedSet<String> onlyReferencedBy(Artifact artifact) {
       SortedSet<String> only = new TreeSet<>(references.get(artifact.digest()));
       only.add(artifact.digest());
-      references.forEach((manifest, refs) -> {
-        if (!manifest.equals(artifact.digest())) {
-          only.removeAll(refs);
-        }
-      });
+      references.forEach(
+          (manifest, refs) -> {
+            if (!manifest.equals(artifact.digest())) {
+              only.removeAll(refs);
+            }
+          });
       return only;
     }
 
     private static Map<String, Set<String>> frozen(Map<String, Set<String>> map) {
       Map<String, Set<String>> copy = new TreeMap<>();
-      map.forEach((key, values) -> copy.put(key, Collections.unmodifiableSortedSet(new TreeSet<>(values))));
+      map.forEach(
+          (key, values) -> copy.put(key, Collections.unmodifiableSortedSet(new TreeSet<>(values))));
       return Collections.unmodifiableMap(copy);
     }
   }
 
-  /** Pushes the scenario into an empty registry (deletes must be enabled) and returns what it pushed. */
+  /**
+   * Pushes the scenario into an empty registry (deletes must be enabled) and returns what it
+   * pushed.
+   */
   public Pushed pushAll(RegistryClient client) {
     return new Run(client, new ImageFactory(new Random(seed))).pushAll();
   }
@@ -180,13 +204,15 @@ public final class HygieneScenario {
       linked(APP, loose);
 
       byte[] partial = images.layer(1_000).bytes();
-      UnfinishedUpload upload = new UnfinishedUpload(APP, client.startUpload(APP, partial), partial.length);
+      UnfinishedUpload upload =
+          new UnfinishedUpload(APP, client.startUpload(APP, partial), partial.length);
 
       mount(MULTI, BASE, shared);
       Image ociAmd64 = images.ociImage(AMD64, shared, images.layer(7_000));
       Image ociArm64 = images.ociImage(ARM64, images.layer(8_000));
-      Index oci = images.ociIndex(Index.Child.of(ociAmd64), Index.Child.of(ociArm64),
-          images.attestationFor(ociAmd64));
+      Index oci =
+          images.ociIndex(
+              Index.Child.of(ociAmd64), Index.Child.of(ociArm64), images.attestationFor(ociAmd64));
       tag(MULTI, oci, "oci");
 
       Image listAmd64 = images.dockerImage(AMD64, images.layer(9_000));
@@ -195,9 +221,20 @@ public final class HygieneScenario {
       tag(MULTI, list, "docker");
       tag(MULTI, listAmd64, "docker-amd64");
 
-      return new Pushed(base, shared, new MovedTag(APP, "latest", appOld, appNew), doomed, untagged, loose, upload,
-          new TaggedIndex(MULTI, "oci", oci), new TaggedIndex(MULTI, "docker", list),
-          new ChildTag(MULTI, "docker-amd64", listAmd64), references, blobsByRepository, sizes);
+      return new Pushed(
+          base,
+          shared,
+          new MovedTag(APP, "latest", appOld, appNew),
+          doomed,
+          untagged,
+          loose,
+          upload,
+          new TaggedIndex(MULTI, "oci", oci),
+          new TaggedIndex(MULTI, "docker", list),
+          new ChildTag(MULTI, "docker-amd64", listAmd64),
+          references,
+          blobsByRepository,
+          sizes);
     }
 
     private void tag(String repo, Artifact artifact, String tag) {
@@ -207,7 +244,8 @@ public final class HygieneScenario {
 
     private void mount(String repo, String from, Blob blob) {
       if (!client.mountBlob(repo, from, blob.digest())) {
-        throw new AssertionError("registry refused to mount " + blob.digest() + " from " + from + " into " + repo);
+        throw new AssertionError(
+            "registry refused to mount " + blob.digest() + " from " + from + " into " + repo);
       }
       linked(repo, blob);
     }

@@ -6,10 +6,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An image manifest (Docker schema2 or OCI) with the config and layers it names, in manifest order; a layer
- * listed twice appears twice. {@code platform} is what the config says and what an index entry for it carries.
+ * An image manifest (Docker schema2 or OCI) with the config and layers it names, in manifest order;
+ * a layer listed twice appears twice. {@code platform} is what the config says and what an index
+ * entry for it carries.
  */
-public record Image(Blob manifest, Blob config, List<Blob> layers, Platform platform) implements Artifact {
+public record Image(Blob manifest, Blob config, List<Blob> layers, Platform platform)
+    implements Artifact {
 
   public Image {
     Objects.requireNonNull(manifest, "manifest");
@@ -34,7 +36,8 @@ public record Image(Blob manifest, Blob config, List<Blob> layers, Platform plat
     blobs.add(config);
     blobs.addAll(layers);
     for (Blob blob : blobs) {
-      // Shared layers may already be linked into the repository (pushed with another image, or mounted).
+      // Shared layers may already be linked into the repository (pushed with another image, or
+      // mounted).
       if (!client.hasBlob(repo, blob.digest())) {
         client.pushBlob(repo, blob);
       }

@@ -12,8 +12,9 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Builds layers, configs and manifests for tests; the same seed gives the same bytes and digests, so a scenario
- * is repeatable. Layers are random bytes, not tarballs: the registry never looks inside them.
+ * Builds layers, configs and manifests for tests; the same seed gives the same bytes and digests,
+ * so a scenario is repeatable. Layers are random bytes, not tarballs: the registry never looks
+ * inside them.
  */
 public final class ImageFactory {
   static final int MIN_LAYER_SIZE = 3;
@@ -28,7 +29,10 @@ public final class ImageFactory {
     this.random = Objects.requireNonNull(random, "random");
   }
 
-  /** A layer of random size, from a few bytes to a few hundred KB (log-uniform, so small layers are common). */
+  /**
+   * A layer of random size, from a few bytes to a few hundred KB (log-uniform, so small layers are
+   * common).
+   */
   public Blob layer() {
     double spread = Math.log((double) MAX_LAYER_SIZE / MIN_LAYER_SIZE);
     return layer((int) Math.round(MIN_LAYER_SIZE * Math.exp(random.nextDouble() * spread)));
@@ -42,18 +46,27 @@ public final class ImageFactory {
   }
 
   public Image dockerImage(Platform platform, Blob... layers) {
-    return image(MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_CONFIG, MediaTypes.DOCKER_LAYER, platform,
+    return image(
+        MediaTypes.DOCKER_MANIFEST,
+        MediaTypes.DOCKER_CONFIG,
+        MediaTypes.DOCKER_LAYER,
+        platform,
         Arrays.asList(layers));
   }
 
   public Image ociImage(Platform platform, Blob... layers) {
-    return image(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG, MediaTypes.OCI_LAYER, platform,
+    return image(
+        MediaTypes.OCI_MANIFEST,
+        MediaTypes.OCI_CONFIG,
+        MediaTypes.OCI_LAYER,
+        platform,
         Arrays.asList(layers));
   }
 
   /** A Docker manifest list with an entry per image, each under the image's platform. */
   public Index dockerManifestList(Image... images) {
-    return index(MediaTypes.DOCKER_MANIFEST_LIST, Arrays.stream(images).map(Index.Child::of).toList());
+    return index(
+        MediaTypes.DOCKER_MANIFEST_LIST, Arrays.stream(images).map(Index.Child::of).toList());
   }
 
   /** An OCI image index with the given entries (images, attestations, nested indexes). */
@@ -62,32 +75,53 @@ public final class ImageFactory {
   }
 
   /**
-   * An attestation entry for {@code subject}, shaped as BuildKit writes it: an OCI image manifest whose one layer
-   * is an in-toto statement, listed under platform {@code unknown/unknown} with annotations naming the subject.
+   * An attestation entry for {@code subject}, shaped as BuildKit writes it: an OCI image manifest
+   * whose one layer is an in-toto statement, listed under platform {@code unknown/unknown} with
+   * annotations naming the subject.
    */
   public Index.Child attestationFor(Image subject) {
-    ObjectNode statement = json.createObjectNode()
-        .put("_type", "https://in-toto.io/Statement/v0.1")
-        .put("predicateType", "https://spdx.dev/Document");
-    statement.putArray("subject").addObject()
+    ObjectNode statement =
+        json.createObjectNode()
+            .put("_type", "https://in-toto.io/Statement/v0.1")
+            .put("predicateType", "https://spdx.dev/Document");
+    statement
+        .putArray("subject")
+        .addObject()
         .put("name", "pkg:docker/regscope-test@" + subject.platform())
-        .putObject("digest").put("sha256", subject.digest().substring("sha256:".length()));
+        .putObject("digest")
+        .put("sha256", subject.digest().substring("sha256:".length()));
     statement.putObject("predicate").put("nonce", HexFormat.of().toHexDigits(random.nextLong()));
     Blob layer = Blob.of(MediaTypes.IN_TOTO, write(statement));
-    Image attestation = image(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_CONFIG, MediaTypes.IN_TOTO,
-        Platform.UNKNOWN, List.of(layer));
-    return new Index.Child(attestation, Platform.UNKNOWN, Map.of(
-        "vnd.docker.reference.digest", subject.digest(),
-        "vnd.docker.reference.type", "attestation-manifest"));
+    Image attestation =
+        image(
+            MediaTypes.OCI_MANIFEST,
+            MediaTypes.OCI_CONFIG,
+            MediaTypes.IN_TOTO,
+            Platform.UNKNOWN,
+            List.of(layer));
+    return new Index.Child(
+        attestation,
+        Platform.UNKNOWN,
+        Map.of(
+            "vnd.docker.reference.digest",
+            subject.digest(),
+            "vnd.docker.reference.type",
+            "attestation-manifest"));
   }
 
-  private Image image(String manifestType, String configType, String layerType, Platform platform,
+  private Image image(
+      String manifestType,
+      String configType,
+      String layerType,
+      Platform platform,
       List<Blob> layers) {
     // The manifest kind decides a layer's media type; the bytes and digest stay the same.
-    List<Blob> typed = layers.stream().map(l -> new Blob(layerType, l.digest(), l.bytes())).toList();
+    List<Blob> typed =
+        layers.stream().map(l -> new Blob(layerType, l.digest(), l.bytes())).toList();
     Blob config = config(configType, platform, typed);
 
-    ObjectNode manifest = json.createObjectNode().put("schemaVersion", 2).put("mediaType", manifestType);
+    ObjectNode manifest =
+        json.createObjectNode().put("schemaVersion", 2).put("mediaType", manifestType);
     manifest.set("config", descriptor(config));
     ArrayNode entries = manifest.putArray("layers");
     typed.forEach(layer -> entries.add(descriptor(layer)));
@@ -95,15 +129,18 @@ public final class ImageFactory {
   }
 
   private Blob config(String configType, Platform platform, List<Blob> layers) {
-    ObjectNode config = json.createObjectNode()
-        .put("architecture", platform.architecture())
-        .put("os", platform.os());
+    ObjectNode config =
+        json.createObjectNode()
+            .put("architecture", platform.architecture())
+            .put("os", platform.os());
     if (platform.variant() != null) {
       config.put("variant", platform.variant());
     }
     config.put("created", CREATED);
     // A random label keeps two images with the same layers apart, as different builds are.
-    config.putObject("config").putObject("Labels")
+    config
+        .putObject("config")
+        .putObject("Labels")
         .put("dev.regscope.test.build", HexFormat.of().toHexDigits(random.nextLong()));
     ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
     ArrayNode diffIds = rootfs.putArray("diff_ids");
@@ -118,9 +155,11 @@ public final class ImageFactory {
     for (Index.Child child : children) {
       ObjectNode entry = descriptor(child.target().manifest());
       if (child.platform() != null) {
-        ObjectNode platform = entry.putObject("platform")
-            .put("architecture", child.platform().architecture())
-            .put("os", child.platform().os());
+        ObjectNode platform =
+            entry
+                .putObject("platform")
+                .put("architecture", child.platform().architecture())
+                .put("os", child.platform().os());
         if (child.platform().variant() != null) {
           platform.put("variant", child.platform().variant());
         }

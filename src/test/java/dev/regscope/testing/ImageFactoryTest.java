@@ -22,8 +22,8 @@ class ImageFactoryTest {
   void layersRangeFromAFewBytesToAFewHundredKilobytes() {
     ImageFactory images = new ImageFactory(new Random(1));
     for (int i = 0; i < 200; i++) {
-      assertThat(images.layer().size()).isBetween((long) ImageFactory.MIN_LAYER_SIZE,
-          (long) ImageFactory.MAX_LAYER_SIZE);
+      assertThat(images.layer().size())
+          .isBetween((long) ImageFactory.MIN_LAYER_SIZE, (long) ImageFactory.MAX_LAYER_SIZE);
     }
   }
 
@@ -40,9 +40,11 @@ class ImageFactoryTest {
     assertThat(manifest.get("mediaType").asText()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
     assertThat(manifest.at("/config/digest").asText()).isEqualTo(image.config().digest());
     assertThat(manifest.at("/config/mediaType").asText()).isEqualTo(MediaTypes.DOCKER_CONFIG);
-    assertThat(manifest.get("layers")).extracting(l -> l.get("digest").asText())
+    assertThat(manifest.get("layers"))
+        .extracting(l -> l.get("digest").asText())
         .containsExactly(a.digest(), b.digest(), a.digest());
-    assertThat(manifest.get("layers")).extracting(l -> l.get("mediaType").asText())
+    assertThat(manifest.get("layers"))
+        .extracting(l -> l.get("mediaType").asText())
         .containsOnly(MediaTypes.DOCKER_LAYER);
     assertThat(image.layerBytes()).isEqualTo(40);
   }
@@ -59,12 +61,14 @@ class ImageFactoryTest {
     assertThat(entries.get(1).at("/platform/os").asText()).isEqualTo("unknown");
     assertThat(entries.get(1).at("/annotations/vnd.docker.reference.type").asText())
         .isEqualTo("attestation-manifest");
-    assertThat(entries.get(1).at("/annotations/vnd.docker.reference.digest").asText()).isEqualTo(subject.digest());
+    assertThat(entries.get(1).at("/annotations/vnd.docker.reference.digest").asText())
+        .isEqualTo(subject.digest());
   }
 
   private static Index index(ImageFactory images) {
     Image amd64 = images.ociImage(Platform.of("linux/amd64"), images.layer(), images.layer());
     Image arm = images.ociImage(Platform.of("linux/arm/v7"), images.layer());
-    return images.ociIndex(Index.Child.of(amd64), Index.Child.of(arm), images.attestationFor(amd64));
+    return images.ociIndex(
+        Index.Child.of(amd64), Index.Child.of(arm), images.attestationFor(amd64));
   }
 }

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** A Docker manifest list or OCI image index with its children, in the order of its {@code manifests}. */
+/**
+ * A Docker manifest list or OCI image index with its children, in the order of its {@code
+ * manifests}.
+ */
 public record Index(Blob manifest, List<Index.Child> children) implements Artifact {
 
   public Index {
@@ -13,8 +16,8 @@ public record Index(Blob manifest, List<Index.Child> children) implements Artifa
   }
 
   /**
-   * One entry of {@code manifests}: the child and the descriptor's {@code platform} (null when the descriptor has
-   * none, as for a nested index) and {@code annotations}.
+   * One entry of {@code manifests}: the child and the descriptor's {@code platform} (null when the
+   * descriptor has none, as for a nested index) and {@code annotations}.
    */
   public record Child(Artifact target, Platform platform, Map<String, String> annotations) {
     public Child {

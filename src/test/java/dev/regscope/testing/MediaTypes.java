@@ -1,9 +1,14 @@
 package dev.regscope.testing;
 
-/** The media types the harness writes; the registry insists that a manifest PUT's Content-Type equals its mediaType. */
+/**
+ * The media types the harness writes; the registry insists that a manifest PUT's Content-Type
+ * equals its mediaType.
+ */
 public final class MediaTypes {
-  public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-  public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  public static final String DOCKER_MANIFEST =
+      "application/vnd.docker.distribution.manifest.v2+json";
+  public static final String DOCKER_MANIFEST_LIST =
+      "application/vnd.docker.distribution.manifest.list.v2+json";
   public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
   public static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
@@ -15,9 +20,12 @@ public final class MediaTypes {
   /** The layer type of BuildKit's attestation manifests (an in-toto statement, not a tarball). */
   public static final String IN_TOTO = "application/vnd.in-toto+json";
 
-  /** Everything a manifest GET should accept; 2.8 rewrites an index into one platform's image for clients that omit it. */
-  static final String ACCEPT_ALL_MANIFESTS = String.join(", ",
-      OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
+  /**
+   * Everything a manifest GET should accept; 2.8 rewrites an index into one platform's image for
+   * clients that omit it.
+   */
+  static final String ACCEPT_ALL_MANIFESTS =
+      String.join(", ", OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
 
   private MediaTypes() {}
 }

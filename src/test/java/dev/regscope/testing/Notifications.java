@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The 279 webhook POSTs a real registry 2.8.2 sent (copied from {@code shared/fixtures/notifications}), in the
- * order it sent them: each body exactly as received, with the request's headers.
+ * The 279 webhook POSTs a real registry 2.8.2 sent (copied from {@code
+ * shared/fixtures/notifications}), in the order it sent them: each body exactly as received, with
+ * the request's headers.
  */
 public final class Notifications {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,7 +22,11 @@ public final class Notifications {
   /** One POST: its number, raw body and the headers it came with. */
   public record Post(int seq, byte[] body, List<String[]> headers) {
     public String header(String name) {
-      return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst().orElse(null);
+      return headers.stream()
+          .filter(h -> h[0].equalsIgnoreCase(name))
+          .map(h -> h[1])
+          .findFirst()
+          .orElse(null);
     }
 
     /** The event inside, read with plain Jackson (not regscope's parser), for expectations. */
@@ -38,14 +43,20 @@ public final class Notifications {
 
   public static List<Post> all() {
     try {
-      Path dir = Path.of(Notifications.class.getResource("/notifications/0001.json").toURI()).getParent();
+      Path dir =
+          Path.of(Notifications.class.getResource("/notifications/0001.json").toURI()).getParent();
       List<Post> posts = new ArrayList<>();
       try (Stream<Path> files = Files.list(dir)) {
-        for (Path body : files.filter(f -> f.getFileName().toString().matches("\\d{4}\\.json")).sorted().toList()) {
+        for (Path body :
+            files
+                .filter(f -> f.getFileName().toString().matches("\\d{4}\\.json"))
+                .sorted()
+                .toList()) {
           String number = body.getFileName().toString().substring(0, 4);
           JsonNode meta = JSON.readTree(dir.resolve(number + ".headers.json").toFile());
           List<String[]> headers = new ArrayList<>();
-          meta.get("headers").forEach(h -> headers.add(new String[] {h.get(0).asText(), h.get(1).asText()}));
+          meta.get("headers")
+              .forEach(h -> headers.add(new String[] {h.get(0).asText(), h.get(1).asText()}));
           posts.add(new Post(Integer.parseInt(number), Files.readAllBytes(body), headers));
         }
       }

@@ -2,7 +2,10 @@ package dev.regscope.testing;
 
 import java.util.Objects;
 
-/** The {@code platform} of an index entry; {@link #toString()} is the {@code os/architecture[/variant]} form. */
+/**
+ * The {@code platform} of an index entry; {@link #toString()} is the {@code
+ * os/architecture[/variant]} form.
+ */
 public record Platform(String os, String architecture, String variant) {
 
   /** What BuildKit writes for entries that are not runnable images, such as attestations. */

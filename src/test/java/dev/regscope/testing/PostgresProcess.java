@@ -22,10 +22,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real PostgreSQL server (Debian's {@code postgresql} package) in a data folder the test owns, on a free
- * loopback port, started and stopped with {@code pg_ctl} so a test can take the database away and bring it
- * back. Run as the {@code postgres} user when the tests run as root (PostgreSQL refuses root). Without the
- * binaries a test is skipped, except under CI (env {@code CI} set), where it fails.
+ * A real PostgreSQL server (Debian's {@code postgresql} package) in a data folder the test owns, on
+ * a free loopback port, started and stopped with {@code pg_ctl} so a test can take the database
+ * away and bring it back. Run as the {@code postgres} user when the tests run as root (PostgreSQL
+ * refuses root). Without the binaries a test is skipped, except under CI (env {@code CI} set),
+ * where it fails.
  */
 public final class PostgresProcess implements AutoCloseable {
   private static final String USER = "regscope";
@@ -43,7 +44,10 @@ public final class PostgresProcess implements AutoCloseable {
     this.asPostgres = asPostgres;
   }
 
-  /** Creates a cluster under {@code workDir} and starts it; {@code durable} false turns fsync off for speed. */
+  /**
+   * Creates a cluster under {@code workDir} and starts it; {@code durable} false turns fsync off
+   * for speed.
+   */
   public static PostgresProcess start(Path workDir, boolean durable) {
     Path bin = binariesOrSkip();
     try {
@@ -52,23 +56,39 @@ public final class PostgresProcess implements AutoCloseable {
       Files.createDirectories(workDir);
       if (root) {
         // The server runs as postgres: it must reach the folder and own its data.
-        Files.setPosixFilePermissions(workDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(
+            workDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
         for (Path up = workDir.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
           if (up.startsWith(tmp) && !up.equals(tmp)) {
-            Files.setPosixFilePermissions(up, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(
+                up, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
           }
         }
         Files.createDirectories(dataDir);
         run(List.of("chown", "postgres:postgres", dataDir.toString()), false);
       }
       PostgresProcess postgres = new PostgresProcess(bin, dataDir, freePort(), root);
-      postgres.command(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", USER, "-A", "trust",
-          "-E", "UTF8", "--no-sync"));
-      Files.writeString(dataDir.resolve("postgresql.conf"), "\nlisten_addresses = '127.0.0.1'\nport = " + postgres.port
-          + "\nunix_socket_directories = ''\nmax_connections = 100\n"
-          + (durable ? "" : "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"),
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+      postgres.command(
+          List.of(
+              bin.resolve("initdb").toString(),
+              "-D",
+              dataDir.toString(),
+              "-U",
+              USER,
+              "-A",
+              "trust",
+              "-E",
+              "UTF8",
+              "--no-sync"));
+      Files.writeString(
+          dataDir.resolve("postgresql.conf"),
+          "\nlisten_addresses = '127.0.0.1'\nport = "
+              + postgres.port
+              + "\nunix_socket_directories = ''\nmax_connections = 100\n"
+              + (durable ? "" : "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"),
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.APPEND);
       postgres.startServer();
       return postgres;
     } catch (IOException e) {
@@ -80,7 +100,7 @@ public final class PostgresProcess implements AutoCloseable {
   public String newDatabase() {
     String name = "regscope_" + (++databases);
     try (Connection connection = DriverManager.getConnection(url("postgres"));
-         Statement statement = connection.createStatement()) {
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
@@ -94,12 +114,29 @@ public final class PostgresProcess implements AutoCloseable {
 
   /** Stops the server at once (fast shutdown: connections are cut, nothing committed is lost). */
   public void stopServer() {
-    command(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "stop"));
+    command(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            dataDir.toString(),
+            "-m",
+            "fast",
+            "-w",
+            "stop"));
   }
 
   public void startServer() {
-    command(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l",
-        dataDir.resolve("server.log").toString(), "-w", "-t", "30", "start"));
+    command(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            dataDir.toString(),
+            "-l",
+            dataDir.resolve("server.log").toString(),
+            "-w",
+            "-t",
+            "30",
+            "start"));
   }
 
   @Override
@@ -130,7 +167,8 @@ public final class PostgresProcess implements AutoCloseable {
       Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
       byte[] out = process.getInputStream().readAllBytes();
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", full) + " failed:\n" + new String(out, StandardCharsets.UTF_8));
+        throw new AssertionError(
+            String.join(" ", full) + " failed:\n" + new String(out, StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + full, e);
@@ -144,15 +182,23 @@ public final class PostgresProcess implements AutoCloseable {
   private static Path binariesOrSkip() {
     Optional<Path> bin = Optional.empty();
     try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      bin = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_ctl")))
-          .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
+      bin =
+          versions
+              .map(v -> v.resolve("bin"))
+              .filter(b -> Files.isExecutable(b.resolve("pg_ctl")))
+              .max(
+                  Comparator.comparing(
+                      b ->
+                          Integer.parseInt(
+                              b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
     } catch (IOException e) {
       // not installed
     }
     if (bin.isPresent()) {
       return bin.get();
     }
-    String message = "no PostgreSQL server binaries under /usr/lib/postgresql; apt-get install postgresql";
+    String message =
+        "no PostgreSQL server binaries under /usr/lib/postgresql; apt-get install postgresql";
     String ci = System.getenv("CI");
     if (ci != null && !ci.isEmpty()) {
       fail(message);

@@ -7,12 +7,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads Prometheus text exposition into {@code series -> value}, where a series is written canonically as
- * {@code name{a="x",b="y"}} with labels sorted, so expositions from different writers compare equal.
+ * Reads Prometheus text exposition into {@code series -> value}, where a series is written
+ * canonically as {@code name{a="x",b="y"}} with labels sorted, so expositions from different
+ * writers compare equal.
  */
 public final class PromText {
-  private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)(\\s+\\d+)?");
-  private static final Pattern LABEL = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?");
+  private static final Pattern SAMPLE =
+      Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)(\\s+\\d+)?");
+  private static final Pattern LABEL =
+      Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?");
 
   private PromText() {}
 

@@ -21,13 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The harness against the real registry: what {@link RegistryTruth} reads back is what the scenario knows it
- * pushed. The scenario is pushed once; the tests that use it only read.
+ * The harness against the real registry: what {@link RegistryTruth} reads back is what the scenario
+ * knows it pushed. The scenario is pushed once; the tests that use it only read.
  */
 class RealRegistryHarnessTest {
 
-  @TempDir
-  static Path scenarioDir;
+  @TempDir static Path scenarioDir;
 
   private static RegistryProcess registry;
   private static RegistryClient client;
@@ -73,14 +72,17 @@ class RealRegistryHarnessTest {
 
     TagTruth api = truth.tag("team/app/api", "stable");
     assertThat(api.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
-    assertThat(api.platforms()).extracting(PlatformTruth::platform)
+    assertThat(api.platforms())
+        .extracting(PlatformTruth::platform)
         .containsExactly("linux/amd64", "linux/arm64/v8", "linux/arm/v7", "unknown/unknown");
     assertThat(api.layers()).isEqualTo(3 + 3 + 3 + 1);
-    assertThat(api.sizeBytes()).isEqualTo(api.platforms().stream().mapToLong(PlatformTruth::sizeBytes).sum());
+    assertThat(api.sizeBytes())
+        .isEqualTo(api.platforms().stream().mapToLong(PlatformTruth::sizeBytes).sum());
 
     TagTruth multiarch = truth.tag("base/alpine", "multiarch");
     assertThat(multiarch.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST_LIST);
-    assertThat(multiarch.platforms()).extracting(PlatformTruth::platform)
+    assertThat(multiarch.platforms())
+        .extracting(PlatformTruth::platform)
         .containsExactly("linux/amd64", "linux/arm64/v8");
   }
 
@@ -90,7 +92,8 @@ class RealRegistryHarnessTest {
     for (DeletedManifest deleted : pushed.deleted()) {
       assertThat(client.tags(deleted.repo())).doesNotContainAnyElementsOf(deleted.removedTags());
       assertThatThrownBy(() -> client.getManifest(deleted.repo(), deleted.digest()))
-          .isInstanceOfSatisfying(RegistryHttpException.class, e -> assertThat(e.status()).isEqualTo(404));
+          .isInstanceOfSatisfying(
+              RegistryHttpException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
   }
 
@@ -112,12 +115,16 @@ class RealRegistryHarnessTest {
       RegistryClient nestedClient = nested.client();
       ImageFactory images = new ImageFactory(new Random(7));
       Blob shared = images.layer(5_000);
-      Index inner = images.ociIndex(
-          Index.Child.of(images.ociImage(Platform.of("linux/amd64"), shared, images.layer(100))),
-          Index.Child.of(images.ociImage(Platform.of("linux/arm64/v8"), shared, images.layer(200))));
-      Index outer = images.ociIndex(
-          new Index.Child(inner, null, Map.of()),
-          Index.Child.of(images.ociImage(Platform.of("linux/s390x"), images.layer(300))));
+      Index inner =
+          images.ociIndex(
+              Index.Child.of(
+                  images.ociImage(Platform.of("linux/amd64"), shared, images.layer(100))),
+              Index.Child.of(
+                  images.ociImage(Platform.of("linux/arm64/v8"), shared, images.layer(200))));
+      Index outer =
+          images.ociIndex(
+              new Index.Child(inner, null, Map.of()),
+              Index.Child.of(images.ociImage(Platform.of("linux/s390x"), images.layer(300))));
       outer.push(nestedClient, "nested/index", "all");
 
       TagTruth all = RegistryTruth.read(nestedClient).tag("nested/index", "all");
@@ -125,7 +132,8 @@ class RealRegistryHarnessTest {
       assertThat(all).isEqualTo(ExpectedTruth.of(outer));
       assertThat(all.layers()).isEqualTo(5);
       assertThat(all.sizeBytes()).isEqualTo(5_000 + 100 + 5_000 + 200 + 300);
-      assertThat(all.platforms()).extracting(PlatformTruth::platform)
+      assertThat(all.platforms())
+          .extracting(PlatformTruth::platform)
           .containsExactly("linux/amd64", "linux/arm64/v8", "linux/s390x");
     }
   }
@@ -133,15 +141,18 @@ class RealRegistryHarnessTest {
   @Test
   void extraYamlReachesTheRegistry(@TempDir Path dir) throws Exception {
     String extra = "http:\n  headers:\n    X-Regscope-Harness: [\"on\"]\n";
-    try (RegistryProcess custom = RegistryProcess.start(RegistryProcess.binaryOrSkip(), dir, extra)) {
+    try (RegistryProcess custom =
+        RegistryProcess.start(RegistryProcess.binaryOrSkip(), dir, extra)) {
       HttpRequest ping = HttpRequest.newBuilder(custom.baseUri().resolve("/v2/")).GET().build();
       HttpResponse<Void> answer = HttpClient.newHttpClient().send(ping, BodyHandlers.discarding());
       assertThat(answer.headers().firstValue("X-Regscope-Harness")).contains("on");
 
       custom.client().pushBlob("probe/blob", Blob.of(MediaTypes.OCI_LAYER, new byte[] {1, 2, 3}));
-      assertThat(custom.storageRoot().resolve("docker/registry/v2/repositories/probe/blob/_layers")).isDirectory();
+      assertThat(custom.storageRoot().resolve("docker/registry/v2/repositories/probe/blob/_layers"))
+          .isDirectory();
       assertThat(Files.readString(custom.configFile())).contains(custom.storageRoot().toString());
-      // A repository with blobs but no tags is in the catalog, and 2.8 answers its tags list with 404.
+      // A repository with blobs but no tags is in the catalog, and 2.8 answers its tags list with
+      // 404.
       assertThat(custom.client().catalog()).containsExactly("probe/blob");
       assertThat(custom.client().tags("probe/blob")).isEmpty();
     }

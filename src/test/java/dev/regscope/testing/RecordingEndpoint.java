@@ -13,13 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A second webhook endpoint for the registry under test: records every event id it is sent, so a test knows
- * what the registry sent independently of regscope (the registry keeps one queue per endpoint).
+ * A second webhook endpoint for the registry under test: records every event id it is sent, so a
+ * test knows what the registry sent independently of regscope (the registry keeps one queue per
+ * endpoint).
  */
 public final class RecordingEndpoint implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
+
   /** Event id to action, in the order first received. */
   private final Map<String, String> events = new LinkedHashMap<>();
 
@@ -29,19 +31,23 @@ public final class RecordingEndpoint implements AutoCloseable {
 
   public static RecordingEndpoint start() {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
       RecordingEndpoint endpoint = new RecordingEndpoint(server);
-      server.createContext("/record", exchange -> {
-        try (exchange) {
-          JsonNode body = JSON.readTree(exchange.getRequestBody());
-          synchronized (endpoint) {
-            for (JsonNode event : body.get("events")) {
-              endpoint.events.putIfAbsent(event.get("id").asText(), event.get("action").asText());
+      server.createContext(
+          "/record",
+          exchange -> {
+            try (exchange) {
+              JsonNode body = JSON.readTree(exchange.getRequestBody());
+              synchronized (endpoint) {
+                for (JsonNode event : body.get("events")) {
+                  endpoint.events.putIfAbsent(
+                      event.get("id").asText(), event.get("action").asText());
+                }
+              }
+              exchange.sendResponseHeaders(200, -1);
             }
-          }
-          exchange.sendResponseHeaders(200, -1);
-        }
-      });
+          });
       server.start();
       return endpoint;
     } catch (IOException e) {
@@ -66,8 +72,8 @@ public final class RecordingEndpoint implements AutoCloseable {
   }
 
   /**
-   * The registry's notifications section: regscope's receiver with the token, and this recorder. Both retry
-   * quickly, so a test does not wait long for redeliveries.
+   * The registry's notifications section: regscope's receiver with the token, and this recorder.
+   * Both retry quickly, so a test does not wait long for redeliveries.
    */
   public String registryConfig(String regscopeUrl, String token, boolean includeReferences) {
     return """
@@ -87,7 +93,8 @@ public final class RecordingEndpoint implements AutoCloseable {
               timeout: 2s
               threshold: 1
               backoff: 250ms
-        """.formatted(includeReferences, regscopeUrl, token, url());
+        """
+        .formatted(includeReferences, regscopeUrl, token, url());
   }
 
   @Override

@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A {@link TreeReader} that passes every call on and remembers what was asked and what came back. Safe for a scan
- * that reads from several threads.
+ * A {@link TreeReader} that passes every call on and remembers what was asked and what came back.
+ * Safe for a scan that reads from several threads.
  */
 public final class RecordingTreeReader implements TreeReader {
-  /** One {@code read}: the file, the limit the caller gave, and the bytes handed back (-1 if it threw). */
+  /**
+   * One {@code read}: the file, the limit the caller gave, and the bytes handed back (-1 if it
+   * threw).
+   */
   public record Read(Path file, int limit, int bytesReturned) {}
 
   private final TreeReader delegate;

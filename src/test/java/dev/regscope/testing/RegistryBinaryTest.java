@@ -10,14 +10,18 @@ import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
-/** Where the registry binary is looked for, and that its absence skips locally but fails under CI. */
+/**
+ * Where the registry binary is looked for, and that its absence skips locally but fails under CI.
+ */
 class RegistryBinaryTest {
 
   @Test
   void environmentVariableComesFirst() {
     Path mine = Path.of("/opt/registry/bin/registry");
     Set<Path> executables = Set.of(mine, RegistryBinary.DEBIAN);
-    assertThat(RegistryBinary.findOrSkip(Map.of(RegistryBinary.ENV, mine.toString()), executables::contains))
+    assertThat(
+            RegistryBinary.findOrSkip(
+                Map.of(RegistryBinary.ENV, mine.toString()), executables::contains))
         .isEqualTo(mine);
   }
 
@@ -40,20 +44,24 @@ class RegistryBinaryTest {
   @Test
   void registryOnThePathLast() {
     Path onPath = Path.of("/usr/local/bin/registry");
-    assertThat(RegistryBinary.findOrSkip(Map.of("PATH", "/bin::/usr/local/bin"), Set.of(onPath)::contains))
+    assertThat(
+            RegistryBinary.findOrSkip(
+                Map.of("PATH", "/bin::/usr/local/bin"), Set.of(onPath)::contains))
         .isEqualTo(onPath);
   }
 
   @Test
   void missingBinarySkipsOnADevelopersMachine() {
-    assertThatThrownBy(() -> RegistryBinary.findOrSkip(Map.of("PATH", "/bin", "CI", ""), p -> false))
+    assertThatThrownBy(
+            () -> RegistryBinary.findOrSkip(Map.of("PATH", "/bin", "CI", ""), p -> false))
         .isInstanceOf(TestAbortedException.class)
         .hasMessageContaining("apt-get install docker-registry");
   }
 
   @Test
   void missingBinaryFailsUnderCi() {
-    assertThatThrownBy(() -> RegistryBinary.findOrSkip(Map.of("PATH", "/bin", "CI", "true"), p -> false))
+    assertThatThrownBy(
+            () -> RegistryBinary.findOrSkip(Map.of("PATH", "/bin", "CI", "true"), p -> false))
         .isInstanceOf(AssertionFailedError.class)
         .hasMessageContaining("install Debian's docker-registry");
   }

@@ -15,13 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * RegistryClient against a real registry configured for relative Location headers (as behind some proxies),
- * so uploads exercise the resolution of a relative Location that carries its own query.
+ * RegistryClient against a real registry configured for relative Location headers (as behind some
+ * proxies), so uploads exercise the resolution of a relative Location that carries its own query.
  */
 class RegistryClientTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static RegistryProcess registry;
   private static RegistryClient client;
@@ -29,7 +28,8 @@ class RegistryClientTest {
 
   @BeforeAll
   static void start() {
-    registry = RegistryProcess.start(RegistryProcess.binaryOrSkip(), dir, "http:\n  relativeurls: true\n");
+    registry =
+        RegistryProcess.start(RegistryProcess.binaryOrSkip(), dir, "http:\n  relativeurls: true\n");
     client = registry.client();
   }
 
@@ -68,7 +68,8 @@ class RegistryClientTest {
     Blob layer = images.layer(50);
     client.pushBlob("client/mount-source", layer);
 
-    assertThat(client.mountBlob("client/mount-target", "client/mount-source", layer.digest())).isTrue();
+    assertThat(client.mountBlob("client/mount-target", "client/mount-source", layer.digest()))
+        .isTrue();
     assertThat(client.hasBlob("client/mount-target", layer.digest())).isTrue();
   }
 
@@ -79,7 +80,8 @@ class RegistryClientTest {
     assertThat(client.mountBlob("client/declined", "client/nowhere", unknown)).isFalse();
 
     // 2.8 keeps the cancelled upload's folder with only hashstates/ in it: no data, no startedat.
-    Path uploads = registry.storageRoot().resolve("docker/registry/v2/repositories/client/declined/_uploads");
+    Path uploads =
+        registry.storageRoot().resolve("docker/registry/v2/repositories/client/declined/_uploads");
     try (Stream<Path> files = Files.walk(uploads)) {
       assertThat(files.filter(Files::isRegularFile).map(Path::getFileName).map(Path::toString))
           .doesNotContain("data", "startedat");
@@ -91,17 +93,22 @@ class RegistryClientTest {
     List<String> repos = List.of("client/page/a", "client/page/b", "client/page/c");
     repos.forEach(repo -> client.pushBlob(repo, images.layer(5)));
 
-    assertThat(client.catalog(1)).containsAll(repos).doesNotHaveDuplicates().isEqualTo(client.catalog());
+    assertThat(client.catalog(1))
+        .containsAll(repos)
+        .doesNotHaveDuplicates()
+        .isEqualTo(client.catalog());
   }
 
   @Test
   void errorNamesMethodUrlStatusAndBody() {
     assertThatThrownBy(() -> client.getManifest("client/none", "missing"))
-        .isInstanceOfSatisfying(RegistryHttpException.class, e -> {
-          assertThat(e.method()).isEqualTo("GET");
-          assertThat(e.status()).isEqualTo(404);
-          assertThat(e.uri().getPath()).isEqualTo("/v2/client/none/manifests/missing");
-        })
+        .isInstanceOfSatisfying(
+            RegistryHttpException.class,
+            e -> {
+              assertThat(e.method()).isEqualTo("GET");
+              assertThat(e.status()).isEqualTo(404);
+              assertThat(e.uri().getPath()).isEqualTo("/v2/client/none/manifests/missing");
+            })
         .hasMessageContaining("GET ")
         .hasMessageContaining("/v2/client/none/manifests/missing")
         .hasMessageContaining("404")
@@ -114,7 +121,8 @@ class RegistryClientTest {
     image.push(client, "client/delete", "doomed");
 
     assertThatThrownBy(() -> client.deleteManifest("client/delete", "doomed"))
-        .isInstanceOfSatisfying(RegistryHttpException.class, e -> assertThat(e.status()).isEqualTo(400));
+        .isInstanceOfSatisfying(
+            RegistryHttpException.class, e -> assertThat(e.status()).isEqualTo(400));
     client.deleteManifest("client/delete", image.digest());
     assertThat(client.tags("client/delete")).isEmpty();
   }

@@ -3,8 +3,8 @@ package dev.regscope.testing;
 import java.net.URI;
 
 /**
- * A registry answer outside 2xx; an {@link AssertionError} so that a test fails with the request and the
- * registry's own error body in the message, not with a bare status code.
+ * A registry answer outside 2xx; an {@link AssertionError} so that a test fails with the request
+ * and the registry's own error body in the message, not with a bare status code.
  */
 public final class RegistryHttpException extends AssertionError {
   private final String method;

@@ -26,8 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Distribution registry ({@code docker-registry serve}) run as a child process on 127.0.0.1 with
- * filesystem storage in a folder the test owns, so tests read the storage tree a real registry writes.
+ * A real Distribution registry ({@code docker-registry serve}) run as a child process on 127.0.0.1
+ * with filesystem storage in a folder the test owns, so tests read the storage tree a real registry
+ * writes.
  */
 public final class RegistryProcess implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
@@ -44,8 +45,14 @@ public final class RegistryProcess implements AutoCloseable {
   private final Path configFile;
   private final Path logFile;
 
-  private RegistryProcess(Path binary, Process process, Thread logPump, URI baseUri, Path storageRoot,
-      Path configFile, Path logFile) {
+  private RegistryProcess(
+      Path binary,
+      Process process,
+      Thread logPump,
+      URI baseUri,
+      Path storageRoot,
+      Path configFile,
+      Path logFile) {
     this.binary = binary;
     this.process = process;
     this.logPump = logPump;
@@ -59,22 +66,27 @@ public final class RegistryProcess implements AutoCloseable {
   }
 
   /**
-   * The registry binary: {@code $REGSCOPE_REGISTRY_BIN}, else Debian's {@code /usr/bin/docker-registry}, else
-   * {@code registry} on the PATH. Without one the calling test is skipped, except under CI (env {@code CI} set),
-   * where a missing registry must fail the build rather than silently skip its tests.
+   * The registry binary: {@code $REGSCOPE_REGISTRY_BIN}, else Debian's {@code
+   * /usr/bin/docker-registry}, else {@code registry} on the PATH. Without one the calling test is
+   * skipped, except under CI (env {@code CI} set), where a missing registry must fail the build
+   * rather than silently skip its tests.
    */
   public static Path binaryOrSkip() {
     return RegistryBinary.findOrSkip(System.getenv(), Files::isExecutable);
   }
 
-  /** Starts the registry found by {@link #binaryOrSkip()} with its config, storage and log under {@code workDir}. */
+  /**
+   * Starts the registry found by {@link #binaryOrSkip()} with its config, storage and log under
+   * {@code workDir}.
+   */
   public static RegistryProcess start(Path workDir) {
     return start(binaryOrSkip(), workDir, "");
   }
 
   /**
-   * Starts {@code binary} with config, storage and log under {@code workDir}. {@code extraYaml} is more registry
-   * config (such as a {@code notifications:} section), merged into the generated config key by key.
+   * Starts {@code binary} with config, storage and log under {@code workDir}. {@code extraYaml} is
+   * more registry config (such as a {@code notifications:} section), merged into the generated
+   * config key by key.
    */
   public static RegistryProcess start(Path binary, Path workDir, String extraYaml) {
     Objects.requireNonNull(binary, "binary");
@@ -84,7 +96,8 @@ public final class RegistryProcess implements AutoCloseable {
       Path configFile = workDir.resolve("config.yml");
       Path logFile = workDir.resolve("registry.log");
       AssertionError lastFailure = null;
-      // The free port is found by binding and releasing it, so another process can take it in between: retry.
+      // The free port is found by binding and releasing it, so another process can take it in
+      // between: retry.
       for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
         int port = freePort();
         Files.writeString(configFile, config(storageRoot, port, extraYaml));
@@ -107,14 +120,15 @@ public final class RegistryProcess implements AutoCloseable {
   }
 
   /**
-   * Stops this registry if it still runs and starts the same binary again on the same config, storage and port,
-   * appending to the same log; for work that must not run beside a serving registry, such as a real
-   * {@code garbage-collect}. Use the returned process from then on.
+   * Stops this registry if it still runs and starts the same binary again on the same config,
+   * storage and port, appending to the same log; for work that must not run beside a serving
+   * registry, such as a real {@code garbage-collect}. Use the returned process from then on.
    */
   public RegistryProcess restart() {
     close();
     try {
-      RegistryProcess again = launch(binary, storageRoot, configFile, logFile, baseUri.getPort(), true);
+      RegistryProcess again =
+          launch(binary, storageRoot, configFile, logFile, baseUri.getPort(), true);
       try {
         again.awaitReady();
       } catch (AssertionError e) {
@@ -142,7 +156,10 @@ public final class RegistryProcess implements AutoCloseable {
     return baseUri;
   }
 
-  /** The filesystem driver's {@code rootdirectory}; the tree itself is under {@code docker/registry/v2/}. */
+  /**
+   * The filesystem driver's {@code rootdirectory}; the tree itself is under {@code
+   * docker/registry/v2/}.
+   */
   public Path storageRoot() {
     return storageRoot;
   }
@@ -169,7 +186,8 @@ public final class RegistryProcess implements AutoCloseable {
         return "(no log yet)";
       }
       List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException e) {
       return "(cannot read " + logFile + ": " + e + ")";
     }
@@ -204,44 +222,56 @@ public final class RegistryProcess implements AutoCloseable {
     ObjectNode storage = config.putObject("storage");
     storage.putObject("filesystem").put("rootdirectory", storageRoot.toAbsolutePath().toString());
     storage.putObject("delete").put("enabled", true);
-    // The purger deletes old unfinished uploads; tests leave some on purpose (and may backdate their startedat).
+    // The purger deletes old unfinished uploads; tests leave some on purpose (and may backdate
+    // their startedat).
     storage.putObject("maintenance").putObject("uploadpurging").put("enabled", false);
-    config.putObject("http")
+    config
+        .putObject("http")
         .put("addr", "127.0.0.1:" + port)
         .put("secret", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
     if (!extraYaml.isBlank()) {
       JsonNode extra = yaml.readTree(extraYaml);
       if (!(extra instanceof ObjectNode sections)) {
-        throw new IllegalArgumentException("extra registry config is not a YAML mapping: " + extraYaml);
+        throw new IllegalArgumentException(
+            "extra registry config is not a YAML mapping: " + extraYaml);
       }
       merge(config, sections);
     }
     return yaml.writeValueAsString(config);
   }
 
-  /** Deep merge: mappings merge key by key, anything else in {@code extra} replaces what was there. */
+  /**
+   * Deep merge: mappings merge key by key, anything else in {@code extra} replaces what was there.
+   */
   private static void merge(ObjectNode into, ObjectNode extra) {
-    extra.fields().forEachRemaining(field -> {
-      if (into.get(field.getKey()) instanceof ObjectNode existing && field.getValue() instanceof ObjectNode more) {
-        merge(existing, more);
-      } else {
-        into.set(field.getKey(), field.getValue());
-      }
-    });
+    extra
+        .fields()
+        .forEachRemaining(
+            field -> {
+              if (into.get(field.getKey()) instanceof ObjectNode existing
+                  && field.getValue() instanceof ObjectNode more) {
+                merge(existing, more);
+              } else {
+                into.set(field.getKey(), field.getValue());
+              }
+            });
   }
 
-  private static RegistryProcess launch(Path binary, Path storageRoot, Path configFile, Path logFile, int port,
-      boolean appendLog) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(binary.toString(), "serve", configFile.toString())
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.PIPE);
+  private static RegistryProcess launch(
+      Path binary, Path storageRoot, Path configFile, Path logFile, int port, boolean appendLog)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(binary.toString(), "serve", configFile.toString())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.PIPE);
     // REGISTRY_* variables override the config file; the test's config must be the whole truth.
     builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
     Process process = builder.start();
     process.getOutputStream().close();
-    OutputStream log = appendLog
-        ? Files.newOutputStream(logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
-        : Files.newOutputStream(logFile);
+    OutputStream log =
+        appendLog
+            ? Files.newOutputStream(logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
+            : Files.newOutputStream(logFile);
     Thread pump = new Thread(() -> copy(process.getInputStream(), log), "registry-log-" + port);
     pump.setDaemon(true);
     pump.start();
@@ -249,9 +279,13 @@ public final class RegistryProcess implements AutoCloseable {
     return new RegistryProcess(binary, process, pump, baseUri, storageRoot, configFile, logFile);
   }
 
-  /** Copies the registry's output into its log file, unbuffered, so a failure message sees the latest lines. */
+  /**
+   * Copies the registry's output into its log file, unbuffered, so a failure message sees the
+   * latest lines.
+   */
   private static void copy(InputStream from, OutputStream to) {
-    try (from; to) {
+    try (from;
+        to) {
       from.transferTo(to);
     } catch (IOException e) {
       // The process went away or the disk filled; the log is only for diagnosis.
@@ -260,13 +294,24 @@ public final class RegistryProcess implements AutoCloseable {
 
   private void awaitReady() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest ping = HttpRequest.newBuilder(baseUri.resolve("/v2/")).timeout(Duration.ofSeconds(2)).GET().build();
+    HttpRequest ping =
+        HttpRequest.newBuilder(baseUri.resolve("/v2/"))
+            .timeout(Duration.ofSeconds(2))
+            .GET()
+            .build();
     Instant deadline = Instant.now().plus(READY_TIMEOUT);
     String last = "no answer";
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new AssertionError("registry exited with " + process.exitValue() + " before answering "
-            + ping.uri() + "; config " + configFile + ", log tail:\n" + logTailAfterExit());
+        throw new AssertionError(
+            "registry exited with "
+                + process.exitValue()
+                + " before answering "
+                + ping.uri()
+                + "; config "
+                + configFile
+                + ", log tail:\n"
+                + logTailAfterExit());
       }
       try {
         int status = http.send(ping, BodyHandlers.discarding()).statusCode();
@@ -282,8 +327,17 @@ public final class RegistryProcess implements AutoCloseable {
       }
       sleep(50);
     }
-    throw new AssertionError("registry did not answer 200 on " + ping.uri() + " within " + READY_TIMEOUT
-        + " (last: " + last + "); config " + configFile + ", log tail:\n" + logTail());
+    throw new AssertionError(
+        "registry did not answer 200 on "
+            + ping.uri()
+            + " within "
+            + READY_TIMEOUT
+            + " (last: "
+            + last
+            + "); config "
+            + configFile
+            + ", log tail:\n"
+            + logTail());
   }
 
   /** The log tail once the pump has copied the dead process's last words. */

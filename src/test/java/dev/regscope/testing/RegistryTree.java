@@ -19,16 +19,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * Builds registry v2 trees for tests, on Jimfs or a real folder, so a test reads like its scenario:
  * {@code RegistryTree.at(root).repo("a/b").tag("v1", image(layer(100), layer(200)))}.
  *
- * <p>Manifest JSON is written here with Jackson's tree model, independently of regscope's parser; manifest
- * digests are the real sha256 of the bytes written. Expected numbers in tests come from the sizes the test
- * passes in, never from regscope.
+ * <p>Manifest JSON is written here with Jackson's tree model, independently of regscope's parser;
+ * manifest digests are the real sha256 of the bytes written. Expected numbers in tests come from
+ * the sizes the test passes in, never from regscope.
  */
 public final class RegistryTree {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicLong FAKE_DIGESTS = new AtomicLong(1);
 
   public static final String DOCKER_V2 = "application/vnd.docker.distribution.manifest.v2+json";
-  public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  public static final String DOCKER_LIST =
+      "application/vnd.docker.distribution.manifest.list.v2+json";
   public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
@@ -62,9 +63,10 @@ public final class RegistryTree {
   }
 
   /**
-   * An upload in progress, {@code repositories/<repository>/_uploads/<uuid>/}, with {@code data} and
-   * {@code startedat} (either left out where null) and the {@code hashstates/} the registry keeps. Makes no
-   * {@code _layers} or {@code _manifests}: a folder holding only uploads is not a repository yet.
+   * An upload in progress, {@code repositories/<repository>/_uploads/<uuid>/}, with {@code data}
+   * and {@code startedat} (either left out where null) and the {@code hashstates/} the registry
+   * keeps. Makes no {@code _layers} or {@code _manifests}: a folder holding only uploads is not a
+   * repository yet.
    */
   public Path upload(String repository, String uuid, byte[] data, String startedAt) {
     Path dir = root.resolve("repositories").resolve(repository).resolve("_uploads").resolve(uuid);
@@ -74,11 +76,14 @@ public final class RegistryTree {
     if (startedAt != null) {
       write(dir.resolve("startedat"), startedAt.getBytes(StandardCharsets.US_ASCII));
     }
-    write(dir.resolve("hashstates/sha256").resolve(String.valueOf(data == null ? 0 : data.length)), new byte[8]);
+    write(
+        dir.resolve("hashstates/sha256").resolve(String.valueOf(data == null ? 0 : data.length)),
+        new byte[8]);
     return dir;
   }
 
-  // ---- blobs ---------------------------------------------------------------------------------------------
+  // ---- blobs
+  // ---------------------------------------------------------------------------------------------
 
   /** A blob reference: a digest and the size a manifest declares for it. */
   public record Blob(Digest digest, long size) {}
@@ -91,8 +96,9 @@ public final class RegistryTree {
   }
 
   /**
-   * An image config of the given size whose data file exists, for {@link #imageWithConfig}: the configs of
-   * {@link #image} are declared only, so a test counting every blob of the store writes them with this.
+   * An image config of the given size whose data file exists, for {@link #imageWithConfig}: the
+   * configs of {@link #image} are declared only, so a test counting every blob of the store writes
+   * them with this.
    */
   public Blob config(long size) {
     return layer(size);
@@ -128,7 +134,8 @@ public final class RegistryTree {
     write(layout().blobData(digest), bytes);
   }
 
-  // ---- manifests -----------------------------------------------------------------------------------------
+  // ---- manifests
+  // -----------------------------------------------------------------------------------------
 
   /** Manifest bytes plus how a parent index refers to them. */
   public record Manifest(byte[] bytes, String mediaType, List<Child> children) {
@@ -141,7 +148,9 @@ public final class RegistryTree {
     }
   }
 
-  /** An index entry: a child manifest and an optional platform ({@code os/arch[/variant]} or null). */
+  /**
+   * An index entry: a child manifest and an optional platform ({@code os/arch[/variant]} or null).
+   */
   public record Child(Manifest manifest, String platform, boolean attestation) {}
 
   public static Child child(String platform, Manifest manifest) {
@@ -152,21 +161,31 @@ public final class RegistryTree {
     return new Child(manifest, "unknown/unknown", true);
   }
 
-  /** A Docker schema2 image manifest with a config blob of 1234 bytes (not a layer) and the given layers. */
+  /**
+   * A Docker schema2 image manifest with a config blob of 1234 bytes (not a layer) and the given
+   * layers.
+   */
   public static Manifest image(Blob... layers) {
     return imageOf(DOCKER_V2, "application/vnd.docker.image.rootfs.diff.tar.gzip", layers);
   }
 
-  /** A Docker schema2 image manifest with the given config (declared with its own size) and layers. */
+  /**
+   * A Docker schema2 image manifest with the given config (declared with its own size) and layers.
+   */
   public static Manifest imageWithConfig(Blob config, Blob... layers) {
-    return new Manifest(bytes(imageNode(DOCKER_V2, config, "application/vnd.docker.image.rootfs.diff.tar.gzip",
-        layers)), DOCKER_V2);
+    return new Manifest(
+        bytes(
+            imageNode(
+                DOCKER_V2, config, "application/vnd.docker.image.rootfs.diff.tar.gzip", layers)),
+        DOCKER_V2);
   }
 
   /** An OCI image manifest with the given config and layers. */
   public static Manifest ociImageWithConfig(Blob config, Blob... layers) {
-    return new Manifest(bytes(imageNode(OCI_MANIFEST, config, "application/vnd.oci.image.layer.v1.tar+gzip",
-        layers)), OCI_MANIFEST);
+    return new Manifest(
+        bytes(
+            imageNode(OCI_MANIFEST, config, "application/vnd.oci.image.layer.v1.tar+gzip", layers)),
+        OCI_MANIFEST);
   }
 
   /** An OCI image manifest. */
@@ -176,14 +195,16 @@ public final class RegistryTree {
 
   /** An OCI image manifest without the optional {@code mediaType} field. */
   public static Manifest ociImageWithoutMediaType(Blob... layers) {
-    ObjectNode node = imageNode(OCI_MANIFEST, "application/vnd.oci.image.layer.v1.tar+gzip", layers);
+    ObjectNode node =
+        imageNode(OCI_MANIFEST, "application/vnd.oci.image.layer.v1.tar+gzip", layers);
     node.remove("mediaType");
     return new Manifest(bytes(node), OCI_MANIFEST);
   }
 
   /** An OCI artifact (a Helm chart): the OCI manifest shape with another config media type. */
   public static Manifest helmChart(Blob chart) {
-    ObjectNode node = imageNode(OCI_MANIFEST, "application/vnd.cncf.helm.chart.content.v1.tar+gzip", chart);
+    ObjectNode node =
+        imageNode(OCI_MANIFEST, "application/vnd.cncf.helm.chart.content.v1.tar+gzip", chart);
     ((ObjectNode) node.get("config")).put("mediaType", "application/vnd.cncf.helm.config.v1+json");
     node.put("artifactType", "application/vnd.cncf.helm.config.v1+json");
     return new Manifest(bytes(node), OCI_MANIFEST);
@@ -197,10 +218,14 @@ public final class RegistryTree {
     return imageNode(mediaType, new Blob(fakeDigest(), 1234), layerType, layers);
   }
 
-  private static ObjectNode imageNode(String mediaType, Blob config, String layerType, Blob... layers) {
+  private static ObjectNode imageNode(
+      String mediaType, Blob config, String layerType, Blob... layers) {
     ObjectNode node = JSON.createObjectNode();
     node.put("schemaVersion", 2).put("mediaType", mediaType);
-    node.set("config", descriptor("application/vnd.docker.container.image.v1+json", config.digest(), config.size()));
+    node.set(
+        "config",
+        descriptor(
+            "application/vnd.docker.container.image.v1+json", config.digest(), config.size()));
     ArrayNode array = node.putArray("layers");
     for (Blob layer : layers) {
       array.add(descriptor(layerType, layer.digest(), layer.size()));
@@ -208,10 +233,15 @@ public final class RegistryTree {
     return node;
   }
 
-  /** A Docker schema1 manifest: fsLayers only (listed top layer first, as schema1 does), no sizes. */
+  /**
+   * A Docker schema1 manifest: fsLayers only (listed top layer first, as schema1 does), no sizes.
+   */
   public static Manifest schema1(Blob... layers) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("schemaVersion", 1).put("name", "old/app").put("tag", "v0").put("architecture", "amd64");
+    node.put("schemaVersion", 1)
+        .put("name", "old/app")
+        .put("tag", "v0")
+        .put("architecture", "amd64");
     ArrayNode fsLayers = node.putArray("fsLayers");
     ArrayNode history = node.putArray("history");
     for (Blob layer : layers) {
@@ -234,11 +264,15 @@ public final class RegistryTree {
     node.put("schemaVersion", 2).put("mediaType", mediaType);
     ArrayNode array = node.putArray("manifests");
     for (Child child : children) {
-      ObjectNode entry = descriptor(child.manifest().mediaType(), child.manifest().digest(),
-          child.manifest().bytes().length);
+      ObjectNode entry =
+          descriptor(
+              child.manifest().mediaType(),
+              child.manifest().digest(),
+              child.manifest().bytes().length);
       if (child.platform() != null) {
         String[] parts = child.platform().split("/");
-        ObjectNode platform = entry.putObject("platform").put("architecture", parts[1]).put("os", parts[0]);
+        ObjectNode platform =
+            entry.putObject("platform").put("architecture", parts[1]).put("os", parts[0]);
         if (parts.length > 2) {
           platform.put("variant", parts[2]);
         }
@@ -251,7 +285,10 @@ public final class RegistryTree {
     return new Manifest(bytes(node), mediaType, List.of(children));
   }
 
-  /** An OCI index naming its children by digest alone, whatever they hold: for cycles, which no hash allows. */
+  /**
+   * An OCI index naming its children by digest alone, whatever they hold: for cycles, which no hash
+   * allows.
+   */
   public static Manifest ociIndexNaming(Digest... children) {
     ObjectNode node = JSON.createObjectNode();
     node.put("schemaVersion", 2).put("mediaType", OCI_INDEX);
@@ -285,7 +322,8 @@ public final class RegistryTree {
     }
   }
 
-  // ---- repositories --------------------------------------------------------------------------------------
+  // ---- repositories
+  // --------------------------------------------------------------------------------------
 
   /** One repository of the tree. */
   public final class Repo {
@@ -308,7 +346,10 @@ public final class RegistryTree {
       return name;
     }
 
-    /** Stores the manifest (and, for an index, its children, recursively) as revisions, then tags it. */
+    /**
+     * Stores the manifest (and, for an index, its children, recursively) as revisions, then tags
+     * it.
+     */
     public Repo tag(String tag, Manifest manifest) {
       Digest digest = push(manifest);
       return tagLink(tag, digest.toString());
@@ -323,19 +364,27 @@ public final class RegistryTree {
 
     /** Writes a revision link for a digest without storing any blob. */
     public Repo revision(Digest digest) {
-      write(dir.resolve("_manifests/revisions").resolve(digest.algorithm()).resolve(digest.hex()).resolve("link"),
+      write(
+          dir.resolve("_manifests/revisions")
+              .resolve(digest.algorithm())
+              .resolve(digest.hex())
+              .resolve("link"),
           digest.toString().getBytes(StandardCharsets.US_ASCII));
       return this;
     }
 
     /**
-     * Deletes a manifest as {@code DELETE /v2/<name>/manifests/<digest>} does in 2.8: removes the revision's link
-     * file (its folder stays, empty) and every tag whose {@code current/link} names it; blobs stay.
+     * Deletes a manifest as {@code DELETE /v2/<name>/manifests/<digest>} does in 2.8: removes the
+     * revision's link file (its folder stays, empty) and every tag whose {@code current/link} names
+     * it; blobs stay.
      */
     public Repo deleteManifest(Digest digest) {
       try {
-        Files.delete(dir.resolve("_manifests/revisions").resolve(digest.algorithm()).resolve(digest.hex())
-            .resolve("link"));
+        Files.delete(
+            dir.resolve("_manifests/revisions")
+                .resolve(digest.algorithm())
+                .resolve(digest.hex())
+                .resolve("link"));
         List<Path> tags;
         try (var listing = Files.list(dir.resolve("_manifests").resolve("tags"))) {
           tags = listing.toList();
@@ -343,7 +392,8 @@ public final class RegistryTree {
         for (Path tag : tags) {
           Path current = tag.resolve("current").resolve("link");
           if (Files.exists(current)
-              && new String(Files.readAllBytes(current), StandardCharsets.US_ASCII).equals(digest.toString())) {
+              && new String(Files.readAllBytes(current), StandardCharsets.US_ASCII)
+                  .equals(digest.toString())) {
             deleteRecursively(tag);
           }
         }
@@ -355,7 +405,9 @@ public final class RegistryTree {
 
     /** Writes {@code current/link} of a tag with exactly this content. */
     public Repo tagLink(String tag, String content) {
-      write(tagDir(tag).resolve("current").resolve("link"), content.getBytes(StandardCharsets.US_ASCII));
+      write(
+          tagDir(tag).resolve("current").resolve("link"),
+          content.getBytes(StandardCharsets.US_ASCII));
       return this;
     }
 
@@ -403,5 +455,4 @@ public final class RegistryTree {
       throw new UncheckedIOException(e);
     }
   }
-
 }

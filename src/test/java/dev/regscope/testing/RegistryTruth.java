@@ -12,19 +12,21 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What every tag of a running registry amounts to, computed only from its HTTP answers (catalog, tags lists,
- * manifests, blob HEADs): the reference that regscope's reading of the storage folder is compared with.
+ * What every tag of a running registry amounts to, computed only from its HTTP answers (catalog,
+ * tags lists, manifests, blob HEADs): the reference that regscope's reading of the storage folder
+ * is compared with.
  *
- * <p>Sizes come from the blobs' Content-Length, not from the sizes the manifests claim, so a manifest that lies
- * about a size does not fool the reference. An index's children are fetched by digest, recursing into nested
- * indexes; its platforms list the images at the leaves.
+ * <p>Sizes come from the blobs' Content-Length, not from the sizes the manifests claim, so a
+ * manifest that lies about a size does not fool the reference. An index's children are fetched by
+ * digest, recursing into nested indexes; its platforms list the images at the leaves.
  */
 public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
 
   public RegistryTruth {
     // Sorted, so that an assertion failure prints both sides in the same order.
     Map<String, Map<String, TagTruth>> copy = new TreeMap<>();
-    repositories.forEach((repo, tags) -> copy.put(repo, Collections.unmodifiableMap(new TreeMap<>(tags))));
+    repositories.forEach(
+        (repo, tags) -> copy.put(repo, Collections.unmodifiableMap(new TreeMap<>(tags))));
     repositories = Collections.unmodifiableMap(copy);
   }
 
@@ -46,7 +48,8 @@ public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
   public TagTruth tag(String repo, String tag) {
     Map<String, TagTruth> tags = repositories.get(repo);
     if (tags == null || !tags.containsKey(tag)) {
-      throw new AssertionError("registry lists no " + repo + ":" + tag + "; it has " + repositories.keySet());
+      throw new AssertionError(
+          "registry lists no " + repo + ":" + tag + "; it has " + repositories.keySet());
     }
     return tags.get(tag);
   }
@@ -71,13 +74,16 @@ public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
       if (root.has("manifests")) {
         List<PlatformTruth> platforms = new ArrayList<>();
         collectChildren(root, tag, platforms);
-        return new TagTruth(manifest.digest(), manifest.mediaType(),
+        return new TagTruth(
+            manifest.digest(),
+            manifest.mediaType(),
             platforms.stream().mapToInt(PlatformTruth::layers).sum(),
             platforms.stream().mapToLong(PlatformTruth::sizeBytes).sum(),
             platforms);
       }
       PlatformTruth image = image(UNKNOWN_PLATFORM, manifest, root, tag);
-      return new TagTruth(manifest.digest(), manifest.mediaType(), image.layers(), image.sizeBytes(), List.of());
+      return new TagTruth(
+          manifest.digest(), manifest.mediaType(), image.layers(), image.sizeBytes(), List.of());
     }
 
     private void collectChildren(JsonNode index, String from, List<PlatformTruth> platforms) {
@@ -95,8 +101,14 @@ public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
 
     private PlatformTruth image(String platform, Blob manifest, JsonNode root, String reference) {
       if (!root.has("layers")) {
-        throw new AssertionError(repo + "@" + reference + " (" + manifest.mediaType()
-            + ") has neither layers nor manifests: " + manifest.text());
+        throw new AssertionError(
+            repo
+                + "@"
+                + reference
+                + " ("
+                + manifest.mediaType()
+                + ") has neither layers nor manifests: "
+                + manifest.text());
       }
       long size = 0;
       int layers = 0;
@@ -116,14 +128,17 @@ public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
         return UNKNOWN_PLATFORM;
       }
       String variant = platform.path("variant").asText("");
-      return platform.get("os").asText() + "/" + platform.get("architecture").asText()
+      return platform.get("os").asText()
+          + "/"
+          + platform.get("architecture").asText()
           + (variant.isEmpty() ? "" : "/" + variant);
     }
 
     private String text(JsonNode node, String field, String reference) {
       JsonNode value = node.get(field);
       if (value == null || !value.isTextual()) {
-        throw new AssertionError(repo + "@" + reference + ": descriptor without " + field + ": " + node);
+        throw new AssertionError(
+            repo + "@" + reference + ": descriptor without " + field + ": " + node);
       }
       return value.asText();
     }
@@ -132,7 +147,8 @@ public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
       try {
         return Objects.requireNonNull(JSON.readTree(manifest.bytes()));
       } catch (IOException | NullPointerException e) {
-        throw new AssertionError("manifest " + repo + "@" + reference + " is not JSON: " + manifest.text(), e);
+        throw new AssertionError(
+            "manifest " + repo + "@" + reference + " is not JSON: " + manifest.text(), e);
       }
     }
   }

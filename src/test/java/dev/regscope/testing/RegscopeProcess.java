@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code regscope serve} as its own JVM (the test's classpath, {@code dev.regscope.Main}), so a test can kill it
- * with SIGKILL mid-stream and start it again on the same port, as a crashing pod would be.
+ * {@code regscope serve} as its own JVM (the test's classpath, {@code dev.regscope.Main}), so a
+ * test can kill it with SIGKILL mid-stream and start it again on the same port, as a crashing pod
+ * would be.
  */
 public final class RegscopeProcess implements AutoCloseable {
   private final List<String> command;
@@ -30,12 +31,26 @@ public final class RegscopeProcess implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts {@code regscope serve} on {@code port} with these extra arguments before the storage path. */
+  /**
+   * Starts {@code regscope serve} on {@code port} with these extra arguments before the storage
+   * path.
+   */
   public static RegscopeProcess start(int port, Path storage, Path log, String... arguments) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), "dev.regscope.Main", "serve",
-        "--bind", "127.0.0.1", "--port", String.valueOf(port), "--scan-interval", "1h"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.regscope.Main",
+                "serve",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--scan-interval",
+                "1h"));
     command.addAll(List.of(arguments));
     command.add(storage.toString());
     RegscopeProcess regscope = new RegscopeProcess(command, log, port);
@@ -45,8 +60,11 @@ public final class RegscopeProcess implements AutoCloseable {
 
   private void launch() {
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
@@ -57,8 +75,12 @@ public final class RegscopeProcess implements AutoCloseable {
         throw new AssertionError("regscope exited with " + process.exitValue() + ":\n" + logTail());
       }
       try {
-        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(base() + "/-/healthy"))
-            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/-/healthy"))
+                    .timeout(Duration.ofSeconds(1))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
           return;
         }

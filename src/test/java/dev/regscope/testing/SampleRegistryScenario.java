@@ -8,11 +8,12 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * A small registry with the situations regscope must read right: nested repository names, layers shared between
- * tags and repositories (pushed and mounted), a layer listed twice, several tags on one manifest, a moved tag,
- * a manifest deleted by digest, Docker and OCI images, a manifest list, an OCI index with an attestation, and
- * unfinished uploads (one in a folder that is no repository). {@link #pushAll} fills a registry and says what
- * each tag must amount to, from the scenario's own inputs.
+ * A small registry with the situations regscope must read right: nested repository names, layers
+ * shared between tags and repositories (pushed and mounted), a layer listed twice, several tags on
+ * one manifest, a moved tag, a manifest deleted by digest, Docker and OCI images, a manifest list,
+ * an OCI index with an attestation, and unfinished uploads (one in a folder that is no repository).
+ * {@link #pushAll} fills a registry and says what each tag must amount to, from the scenario's own
+ * inputs.
  */
 public final class SampleRegistryScenario {
   public static final long DEFAULT_SEED = 20240501L;
@@ -43,10 +44,14 @@ public final class SampleRegistryScenario {
   public record UnfinishedUpload(String repo, String uuid, long bytes) {}
 
   /**
-   * What {@link #pushAll} did: {@code expected} is every tag the registry must list with what it amounts to;
-   * {@code untaggedRepos} are folders that hold only uploads and must not appear in the catalog.
+   * What {@link #pushAll} did: {@code expected} is every tag the registry must list with what it
+   * amounts to; {@code untaggedRepos} are folders that hold only uploads and must not appear in the
+   * catalog.
    */
-  public record Pushed(RegistryTruth expected, List<DeletedManifest> deleted, List<UnfinishedUpload> uploads,
+  public record Pushed(
+      RegistryTruth expected,
+      List<DeletedManifest> deleted,
+      List<UnfinishedUpload> uploads,
       List<String> untaggedRepos) {
     public Pushed {
       Objects.requireNonNull(expected, "expected");
@@ -56,7 +61,10 @@ public final class SampleRegistryScenario {
     }
   }
 
-  /** Pushes the scenario into an empty registry (deletes must be enabled) and returns what it pushed. */
+  /**
+   * Pushes the scenario into an empty registry (deletes must be enabled) and returns what it
+   * pushed.
+   */
   public Pushed pushAll(RegistryClient client) {
     return new Run(client, new ImageFactory(new Random(seed))).pushAll();
   }
@@ -82,22 +90,27 @@ public final class SampleRegistryScenario {
       Blob tiny = images.layer(3);
       Blob deps = images.layer();
 
-      // base/alpine: one Docker image under three tags, a tag moved to a newer build, a Docker manifest list.
+      // base/alpine: one Docker image under three tags, a tag moved to a newer build, a Docker
+      // manifest list.
       Image alpine = images.dockerImage(AMD64, baseAmd64, images.layer());
       tag("base/alpine", alpine, "3.19", "3", "latest");
       Image edgeOld = images.dockerImage(AMD64, baseAmd64, images.layer());
       tag("base/alpine", edgeOld, "edge");
       Image edgeNew = images.dockerImage(AMD64, baseAmd64, images.layer(), tiny);
       tag("base/alpine", edgeNew, "edge");
-      Index multiarch = images.dockerManifestList(
-          images.dockerImage(AMD64, baseAmd64, images.layer()),
-          images.dockerImage(ARM64, baseArm64, images.layer()));
+      Index multiarch =
+          images.dockerManifestList(
+              images.dockerImage(AMD64, baseAmd64, images.layer()),
+              images.dockerImage(ARM64, baseArm64, images.layer()));
       tag("base/alpine", multiarch, "multiarch");
 
-      // team/app: the base layer mounted from base/alpine, a layer listed twice, a tag whose first manifest is
-      // deleted after it moved on (its history keeps a dangling link), and a manifest deleted with its tags.
+      // team/app: the base layer mounted from base/alpine, a layer listed twice, a tag whose first
+      // manifest is
+      // deleted after it moved on (its history keeps a dangling link), and a manifest deleted with
+      // its tags.
       if (!client.mountBlob("team/app", "base/alpine", baseAmd64.digest())) {
-        throw new AssertionError("registry refused to mount " + baseAmd64.digest() + " from base/alpine");
+        throw new AssertionError(
+            "registry refused to mount " + baseAmd64.digest() + " from base/alpine");
       }
       Image app = images.ociImage(AMD64, baseAmd64, deps, tiny, images.layer(), tiny);
       Image doomed = images.ociImage(AMD64, baseAmd64, images.layer());
@@ -109,15 +122,21 @@ public final class SampleRegistryScenario {
       Image apiAmd64 = images.ociImage(AMD64, baseAmd64, deps, images.layer());
       Image apiArm64 = images.ociImage(ARM64, baseArm64, deps, images.layer());
       Image apiArmV7 = images.ociImage(ARM_V7, baseArmV7, deps, images.layer());
-      Index api = images.ociIndex(Index.Child.of(apiAmd64), Index.Child.of(apiArm64), Index.Child.of(apiArmV7),
-          images.attestationFor(apiAmd64));
+      Index api =
+          images.ociIndex(
+              Index.Child.of(apiAmd64),
+              Index.Child.of(apiArm64),
+              Index.Child.of(apiArmV7),
+              images.attestationFor(apiAmd64));
       tag("team/app/api", api, "2.0", "stable");
 
-      // Unfinished uploads: one empty in a repository, one with data in a folder that holds nothing else.
+      // Unfinished uploads: one empty in a repository, one with data in a folder that holds nothing
+      // else.
       uploads.add(new UnfinishedUpload("team/app/api", client.startUpload("team/app/api"), 0));
       byte[] partial = images.layer(1_000).bytes();
-      uploads.add(new UnfinishedUpload("scratch/pending", client.startUpload("scratch/pending", partial),
-          partial.length));
+      uploads.add(
+          new UnfinishedUpload(
+              "scratch/pending", client.startUpload("scratch/pending", partial), partial.length));
 
       return new Pushed(new RegistryTruth(expected), deleted, uploads, List.of("scratch/pending"));
     }
@@ -126,7 +145,9 @@ public final class SampleRegistryScenario {
       artifact.pushReferences(client, repo);
       for (String tag : tags) {
         client.putManifest(repo, tag, artifact.manifest());
-        expected.computeIfAbsent(repo, r -> new LinkedHashMap<>()).put(tag, ExpectedTruth.of(artifact));
+        expected
+            .computeIfAbsent(repo, r -> new LinkedHashMap<>())
+            .put(tag, ExpectedTruth.of(artifact));
       }
     }
 

@@ -20,7 +20,8 @@ import java.util.NoSuchElementException;
 
 /** Runs scans in tests and finds things in the result by name. */
 public final class Scans {
-  public static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
+  public static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
 
   private Scans() {}
 
@@ -38,17 +39,24 @@ public final class Scans {
   }
 
   public static RepositoryStats repository(Snapshot snapshot, String name) {
-    return snapshot.repositories().stream().filter(r -> r.name().equals(name)).findFirst()
-        .orElseThrow(() -> new NoSuchElementException("no repository " + name + " in " + names(snapshot)));
+    return snapshot.repositories().stream()
+        .filter(r -> r.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new NoSuchElementException("no repository " + name + " in " + names(snapshot)));
   }
 
   public static TagStats tag(Snapshot snapshot, String repository, String tag) {
-    return repository(snapshot, repository).tags().stream().filter(t -> t.name().equals(tag)).findFirst()
+    return repository(snapshot, repository).tags().stream()
+        .filter(t -> t.name().equals(tag))
+        .findFirst()
         .orElseThrow(() -> new NoSuchElementException("no readable tag " + repository + ":" + tag));
   }
 
   public static BrokenTag broken(Snapshot snapshot, String repository, String tag) {
-    return repository(snapshot, repository).brokenTags().stream().filter(t -> t.name().equals(tag)).findFirst()
+    return repository(snapshot, repository).brokenTags().stream()
+        .filter(t -> t.name().equals(tag))
+        .findFirst()
         .orElseThrow(() -> new NoSuchElementException("no broken tag " + repository + ":" + tag));
   }
 

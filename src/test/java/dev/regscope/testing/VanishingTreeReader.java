@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link NioTreeReader} that, right after a chosen folder is listed or a chosen file is read, really deletes
- * chosen files and folders from the file system, as the registry's garbage collector does while a scan runs.
- * Each trigger fires once. Safe for a scan that reads from several threads.
+ * A {@link NioTreeReader} that, right after a chosen folder is listed or a chosen file is read,
+ * really deletes chosen files and folders from the file system, as the registry's garbage collector
+ * does while a scan runs. Each trigger fires once. Safe for a scan that reads from several threads.
  */
 public final class VanishingTreeReader implements TreeReader {
   private final TreeReader delegate = new NioTreeReader();
@@ -89,22 +89,26 @@ public final class VanishingTreeReader implements TreeReader {
   /** Deletes a file, or a folder and everything below it, without following links. */
   public static void deleteRecursively(Path path) {
     try {
-      Files.walkFileTree(path, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          path,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-          if (failure != null) {
-            throw failure;
-          }
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException failure)
+                throws IOException {
+              if (failure != null) {
+                throw failure;
+              }
+              Files.delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -13,18 +13,25 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * The event store's database: an embedded SQLite file (WAL mode) or, for several regscope replicas sharing one,
- * PostgreSQL given as a {@code jdbc:postgresql://} URL. Both get the same schema from the same versioned
- * migrations ({@code db/migration}, applied by Flyway on open).
+ * The event store's database: an embedded SQLite file (WAL mode) or, for several regscope replicas
+ * sharing one, PostgreSQL given as a {@code jdbc:postgresql://} URL. Both get the same schema from
+ * the same versioned migrations ({@code db/migration}, applied by Flyway on open).
  */
 public final class EventDatabase implements AutoCloseable {
-  /** How long a writer waits for another process's SQLite write lock before the store counts as down. */
+  /**
+   * How long a writer waits for another process's SQLite write lock before the store counts as
+   * down.
+   */
   private static final int SQLITE_BUSY_MILLIS = 5000;
 
   private final HikariDataSource pool;
   private final boolean sqlite;
   private final String description;
-  /** SQLite has one writer at a time: writers of this process queue here instead of failing with SQLITE_BUSY. */
+
+  /**
+   * SQLite has one writer at a time: writers of this process queue here instead of failing with
+   * SQLITE_BUSY.
+   */
   private final Lock writeLock = new ReentrantLock(true);
 
   private EventDatabase(HikariDataSource pool, boolean sqlite, String description) {
@@ -36,7 +43,8 @@ public final class EventDatabase implements AutoCloseable {
   /**
    * Opens and migrates the store.
    *
-   * @param location a {@code jdbc:postgresql://} URL, or the path of the SQLite file (created if missing)
+   * @param location a {@code jdbc:postgresql://} URL, or the path of the SQLite file (created if
+   *     missing)
    * @param password for PostgreSQL, if not in the URL; null otherwise
    */
   public static EventDatabase open(String location, String password) throws SQLException {
@@ -69,7 +77,8 @@ public final class EventDatabase implements AutoCloseable {
       config.setMaximumPoolSize(10);
       description = "PostgreSQL " + location.replaceAll("password=[^&]*", "password=***");
     } else {
-      throw new SQLException("--events-db takes a file path or a jdbc:postgresql:// URL, not " + location);
+      throw new SQLException(
+          "--events-db takes a file path or a jdbc:postgresql:// URL, not " + location);
     }
     config.setAutoCommit(true);
     HikariDataSource pool = new HikariDataSource(config);
@@ -77,15 +86,23 @@ public final class EventDatabase implements AutoCloseable {
       migrate(pool);
     } catch (FlywayException e) {
       pool.close();
-      throw new SQLException("cannot migrate the event store " + description + ": "
-          + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new SQLException(
+          "cannot migrate the event store "
+              + description
+              + ": "
+              + e.getMessage().lines().findFirst().orElse(""),
+          e);
     }
     return new EventDatabase(pool, sqlite, description);
   }
 
   private static void migrate(DataSource dataSource) {
-    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
-        .connectRetries(5).load().migrate();
+    Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .connectRetries(5)
+        .load()
+        .migrate();
   }
 
   public Connection connection() throws SQLException {

@@ -2,7 +2,6 @@ package dev.regscope.events.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.regscope.events.Action;
 import dev.regscope.events.EnvelopeParser;
 import dev.regscope.events.MalformedEventException;
 import dev.regscope.events.RegistryNames;
@@ -27,9 +26,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replays the 279 real notifications into a store and checks the stored state, event by event where it
- * matters. Every expectation is read off the fixture listing by hand (which POST pushed, pulled or deleted what),
- * not computed by regscope. Run against SQLite and PostgreSQL: the answers must be the same.
+ * Replays the 279 real notifications into a store and checks the stored state, event by event where
+ * it matters. Every expectation is read off the fixture listing by hand (which POST pushed, pulled
+ * or deleted what), not computed by regscope. Run against SQLite and PostgreSQL: the answers must
+ * be the same.
  */
 abstract class FixtureReplayContract {
   /** Two days after the fixtures were recorded. */
@@ -69,7 +69,9 @@ abstract class FixtureReplayContract {
   }
 
   long count(String sql) throws SQLException {
-    try (Connection c = database.connection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Connection c = database.connection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);
     }
@@ -78,7 +80,8 @@ abstract class FixtureReplayContract {
   /** Tag → digest prefix (12 hex), last pulled, pulls, of one repository. */
   Map<String, List<Object>> tags(String repository) throws SQLException {
     Map<String, List<Object>> tags = new TreeMap<>();
-    for (List<Object> row : queries.run(Name.IMAGES, Options.ALL, EventQueries.TagSizes.NONE).rows()) {
+    for (List<Object> row :
+        queries.run(Name.IMAGES, Options.ALL, EventQueries.TagSizes.NONE).rows()) {
       if (row.get(1).equals(repository)) {
         List<Object> values = new ArrayList<>();
         values.add(((String) row.get(3)).substring(7, 19));
@@ -94,7 +97,8 @@ abstract class FixtureReplayContract {
   void everyEventIsStoredOnceAndAReplayAddsNothing() throws Exception {
     assertThat(replay()).isEqualTo(279);
     assertThat(count("SELECT COUNT(*) FROM events")).isEqualTo(279);
-    // Counted off the fixture listing: 144 pushes, 112 pulls (74 of them HEAD), 14 mounts, 9 deletes.
+    // Counted off the fixture listing: 144 pushes, 112 pulls (74 of them HEAD), 14 mounts, 9
+    // deletes.
     assertThat(count("SELECT events FROM event_counts WHERE action = 'push'")).isEqualTo(144);
     assertThat(count("SELECT events FROM event_counts WHERE action = 'pull'")).isEqualTo(112);
     assertThat(count("SELECT events FROM event_counts WHERE action = 'mount'")).isEqualTo(14);
@@ -103,7 +107,8 @@ abstract class FixtureReplayContract {
     long tags = count("SELECT COUNT(*) FROM tags");
     long pulls = count("SELECT SUM(pulls) FROM tags");
     assertThat(replay()).isZero();
-    dev.regscope.events.EventSink.Stored again = writer.store(new EnvelopeParser(RegistryNames.IDENTITY).parse(posts.get(7).body()));
+    dev.regscope.events.EventSink.Stored again =
+        writer.store(new EnvelopeParser(RegistryNames.IDENTITY).parse(posts.get(7).body()));
     assertThat(again.total()).isZero();
     assertThat(again.replayed()).isEqualTo(1);
     assertThat(count("SELECT COUNT(*) FROM events")).isEqualTo(279);
@@ -115,9 +120,11 @@ abstract class FixtureReplayContract {
   @Test
   void tagsFollowPushesMovesAndDeletes() throws Exception {
     replay();
-    // apps/web: latest moved d471f4e5 → a63637b5 (0045); v0.9-broken, rc1, rc1-alias deleted (0052, 0061, 0062).
+    // apps/web: latest moved d471f4e5 → a63637b5 (0045); v0.9-broken, rc1, rc1-alias deleted (0052,
+    // 0061, 0062).
     Map<String, List<Object>> web = tags("apps/web");
-    assertThat(web.keySet()).containsExactly("latest", "prod", "stable", "v1.0.0", "v1.0.1", "v1.1.0");
+    assertThat(web.keySet())
+        .containsExactly("latest", "prod", "stable", "v1.0.0", "v1.0.1", "v1.1.0");
     assertThat(web.get("latest").get(0)).isEqualTo("a63637b5ed7c");
     assertThat(web.get("v1.0.1").get(0)).isEqualTo("f1a911ad4906");
     // ci/nightly: nightly moved e05498e6 → 529df77f (0236) → 0b586324 (0241)
@@ -130,24 +137,30 @@ abstract class FixtureReplayContract {
   void pullsByTagUpdateThatTagAndHeadsMarkUseWithoutCountingADownload() throws Exception {
     replay();
     Map<String, List<Object>> web = tags("apps/web");
-    // v1.1.0 pulled by GET at 0036 and 0038; stable, pushed on the same digest at 0037, was not pulled by name.
+    // v1.1.0 pulled by GET at 0036 and 0038; stable, pushed on the same digest at 0037, was not
+    // pulled by name.
     assertThat(web.get("v1.1.0").subList(1, 3)).containsExactly(timestampOf(38), 2L);
     assertThat(web.get("stable").subList(1, 3)).containsExactly(null, 0L);
-    // latest moved at 0045 to a manifest pulled before only as v1.1.0: a moved tag starts with no pulls.
+    // latest moved at 0045 to a manifest pulled before only as v1.1.0: a moved tag starts with no
+    // pulls.
     assertThat(web.get("latest").subList(1, 3)).containsExactly(null, 0L);
     Map<String, List<Object>> alpine = tags("base/alpine");
     assertThat(alpine.get("3.19").subList(1, 3)).containsExactly(timestampOf(263), 2L);
-    assertThat(alpine.get("latest").subList(1, 3)).containsExactly(timestampOf(266), 0L); // HEAD at 0266
+    assertThat(alpine.get("latest").subList(1, 3))
+        .containsExactly(timestampOf(266), 0L); // HEAD at 0266
     assertThat(alpine.get("3.18").subList(1, 3)).containsExactly(null, 0L);
-    assertThat(count("SELECT pulls FROM repositories WHERE repository = 'base/alpine'")).isEqualTo(2);
+    assertThat(count("SELECT pulls FROM repositories WHERE repository = 'base/alpine'"))
+        .isEqualTo(2);
     // ci/nightly: GETs at every other POST from 0188 to 0230; the HEAD at 0242 is not a download.
-    assertThat(count("SELECT pulls FROM repositories WHERE repository = 'ci/nightly'")).isEqualTo(22);
+    assertThat(count("SELECT pulls FROM repositories WHERE repository = 'ci/nightly'"))
+        .isEqualTo(22);
   }
 
   @Test
   void aPullByDigestIsAPullOfEveryTagOnThatDigest() throws Exception {
     replay();
-    // eb959096 was tagged build-001 (0152), build-009 (0189), build-017 (0205), build-025 (0221) and pulled by
+    // eb959096 was tagged build-001 (0152), build-009 (0189), build-017 (0205), build-025 (0221)
+    // and pulled by
     // digest at 0188, 0204 and 0220, each time before the next tag was pushed.
     Map<String, List<Object>> nightly = tags("ci/nightly");
     assertThat(nightly.get("build-001").subList(1, 3)).containsExactly(timestampOf(220), 3L);
@@ -159,45 +172,84 @@ abstract class FixtureReplayContract {
   @Test
   void deletesLeaveAnAuditTrailToldApartIntoTagsManifestsAndBlobs() throws Exception {
     replay();
-    List<List<Object>> deleted = queries.run(Name.DELETED, Options.ALL, EventQueries.TagSizes.NONE).rows();
-    List<String> kinds = deleted.stream().map(r -> r.get(0) + " " + r.get(2) + " " + ((String) r.get(3))
-        .replaceFirst("sha256:(.{12}).*", "$1")).sorted().toList();
-    assertThat(kinds).containsExactly(
-        "blob orphans/blob-only c9dbda1cf3c5",
-        "manifest apps/web 3983aaaaecfe",
-        "manifest apps/web ed8a1e730b89",
-        "manifest ci/nightly e05498e68024",
-        "manifest tmp/scratch 20cb8b560a84",
-        "tag apps/web rc1",
-        "tag apps/web rc1-alias",
-        "tag apps/web v0.9-broken",
-        "tag tmp/scratch only");
+    List<List<Object>> deleted =
+        queries.run(Name.DELETED, Options.ALL, EventQueries.TagSizes.NONE).rows();
+    List<String> kinds =
+        deleted.stream()
+            .map(
+                r ->
+                    r.get(0)
+                        + " "
+                        + r.get(2)
+                        + " "
+                        + ((String) r.get(3)).replaceFirst("sha256:(.{12}).*", "$1"))
+            .sorted()
+            .toList();
+    assertThat(kinds)
+        .containsExactly(
+            "blob orphans/blob-only c9dbda1cf3c5",
+            "manifest apps/web 3983aaaaecfe",
+            "manifest apps/web ed8a1e730b89",
+            "manifest ci/nightly e05498e68024",
+            "manifest tmp/scratch 20cb8b560a84",
+            "tag apps/web rc1",
+            "tag apps/web rc1-alias",
+            "tag apps/web v0.9-broken",
+            "tag tmp/scratch only");
     assertThat(deleted.get(0).get(5)).isEqualTo(timestampOf(262)); // newest first
-    assertThat(count("SELECT COUNT(*) FROM deleted_tags WHERE tag = 'rc1' AND digest LIKE 'sha256:ed8a1e730b89%'"))
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM deleted_tags WHERE tag = 'rc1' AND digest LIKE 'sha256:ed8a1e730b89%'"))
         .isEqualTo(1);
-    assertThat(count("SELECT COUNT(*) FROM manifests WHERE digest LIKE 'sha256:e05498e68024%'")).isZero();
-    assertThat(count("SELECT COUNT(*) FROM manifest_blob WHERE manifest LIKE 'sha256:e05498e68024%'")).isZero();
+    assertThat(count("SELECT COUNT(*) FROM manifests WHERE digest LIKE 'sha256:e05498e68024%'"))
+        .isZero();
+    assertThat(
+            count("SELECT COUNT(*) FROM manifest_blob WHERE manifest LIKE 'sha256:e05498e68024%'"))
+        .isZero();
   }
 
   @Test
   void queriesAnswerStaleOldAndMostTagged() throws Exception {
     replay();
-    // Pulled or pushed on 2026-11-24, now is 2026-11-26: everything is stale after a day, nothing after three.
-    assertThat(queries.run(Name.STALE, new Options(null, Duration.ofDays(1), 0, null), (r, t) -> null).rows())
+    // Pulled or pushed on 2026-11-24, now is 2026-11-26: everything is stale after a day, nothing
+    // after three.
+    assertThat(
+            queries
+                .run(Name.STALE, new Options(null, Duration.ofDays(1), 0, null), (r, t) -> null)
+                .rows())
         .hasSize((int) count("SELECT COUNT(*) FROM tags"));
-    assertThat(queries.run(Name.STALE, new Options(null, Duration.ofDays(3), 0, null), (r, t) -> null).rows())
+    assertThat(
+            queries
+                .run(Name.STALE, new Options(null, Duration.ofDays(3), 0, null), (r, t) -> null)
+                .rows())
         .isEmpty();
-    QueryResult stale = queries.run(Name.STALE, new Options(null, Duration.ofDays(1), 2, null),
-        (repository, tag) -> repository.equals("apps/web") && tag.equals("v1.0.0") ? Long.valueOf(5)
-            : repository.equals("ci/nightly") && tag.equals("build-003") ? Long.valueOf(9) : null);
-    assertThat(stale.rows()).extracting(r -> r.get(2) + "=" + r.get(4)).containsExactly("build-003=9", "v1.0.0=5");
-    assertThat(queries.run(Name.OLD, new Options(Duration.ofDays(1), null, 3, null), (r, t) -> null).rows())
-        .extracting(r -> r.get(1) + ":" + r.get(2)).containsExactly("base/alpine:3.18", "base/alpine:3.19",
-            "base/alpine:latest");
-    // Four tags is the most: apps/web's a63637b5 (v1.1.0, stable, prod, latest), ci/nightly's 0b586324
-    // (build-008, -016, -024, nightly since 0241) and eb959096 (four builds); ties go by repository, then digest.
-    List<List<Object>> most = queries.run(Name.MOST_TAGGED, new Options(null, null, 2, null), null).rows();
-    assertThat(most).extracting(r -> ((String) r.get(2)).substring(7, 19) + "=" + r.get(3))
+    QueryResult stale =
+        queries.run(
+            Name.STALE,
+            new Options(null, Duration.ofDays(1), 2, null),
+            (repository, tag) ->
+                repository.equals("apps/web") && tag.equals("v1.0.0")
+                    ? Long.valueOf(5)
+                    : repository.equals("ci/nightly") && tag.equals("build-003")
+                        ? Long.valueOf(9)
+                        : null);
+    assertThat(stale.rows())
+        .extracting(r -> r.get(2) + "=" + r.get(4))
+        .containsExactly("build-003=9", "v1.0.0=5");
+    assertThat(
+            queries
+                .run(Name.OLD, new Options(Duration.ofDays(1), null, 3, null), (r, t) -> null)
+                .rows())
+        .extracting(r -> r.get(1) + ":" + r.get(2))
+        .containsExactly("base/alpine:3.18", "base/alpine:3.19", "base/alpine:latest");
+    // Four tags is the most: apps/web's a63637b5 (v1.1.0, stable, prod, latest), ci/nightly's
+    // 0b586324
+    // (build-008, -016, -024, nightly since 0241) and eb959096 (four builds); ties go by
+    // repository, then digest.
+    List<List<Object>> most =
+        queries.run(Name.MOST_TAGGED, new Options(null, null, 2, null), null).rows();
+    assertThat(most)
+        .extracting(r -> ((String) r.get(2)).substring(7, 19) + "=" + r.get(3))
         .containsExactly("a63637b5ed7c=4", "0b586324fa03=4");
     assertThat(most.get(0).get(4)).isEqualTo("latest,prod,stable,v1.1.0");
     assertThat(most.get(1).get(4)).isEqualTo("build-008,build-016,build-024,nightly");
@@ -206,13 +258,24 @@ abstract class FixtureReplayContract {
   @Test
   void orphanBlobsAreLayersNoStoredManifestOfTheirRepositoryReferences() throws Exception {
     replay();
-    List<String> orphans = queries.run(Name.ORPHAN_BLOBS, Options.ALL, null).rows().stream()
-        .map(r -> r.get(1) + " " + ((String) r.get(2)).substring(7, 19)).sorted().toList();
-    // The config and layer of each deleted manifest stay linked; orphans/blob-only had a blob pushed alone.
-    assertThat(orphans).containsExactly(
-        "apps/web 079d32776365", "apps/web 646af45477ea", "apps/web a0b97db325d3", "apps/web cef0de4c2215",
-        "ci/nightly 5262b4d8b523", "ci/nightly b885c384df50", "orphans/blob-only 1576add2e98b",
-        "tmp/scratch 02817489ea8d", "tmp/scratch c527c5cb4471");
+    List<String> orphans =
+        queries.run(Name.ORPHAN_BLOBS, Options.ALL, null).rows().stream()
+            .map(r -> r.get(1) + " " + ((String) r.get(2)).substring(7, 19))
+            .sorted()
+            .toList();
+    // The config and layer of each deleted manifest stay linked; orphans/blob-only had a blob
+    // pushed alone.
+    assertThat(orphans)
+        .containsExactly(
+            "apps/web 079d32776365",
+            "apps/web 646af45477ea",
+            "apps/web a0b97db325d3",
+            "apps/web cef0de4c2215",
+            "ci/nightly 5262b4d8b523",
+            "ci/nightly b885c384df50",
+            "orphans/blob-only 1576add2e98b",
+            "tmp/scratch 02817489ea8d",
+            "tmp/scratch c527c5cb4471");
   }
 
   @Test
@@ -225,22 +288,48 @@ abstract class FixtureReplayContract {
     EnvelopeParser parser = new EnvelopeParser(RegistryNames.IDENTITY);
     writer.store(parser.parse(event("m1", "push", "blobs", gone, null, "").getBytes()));
     writer.store(parser.parse(event("m2", "delete", null, gone, null, "").getBytes()));
-    writer.store(parser.parse(event("m3", "push", "manifests", manifest, "v1", ", \"references\": ["
-        + "{\"mediaType\": \"application/vnd.oci.image.layer.v1.tar+gzip\", \"size\": 10, \"digest\": \"" + never
-        + "\"}, {\"mediaType\": \"application/vnd.oci.image.layer.v1.tar+gzip\", \"size\": 20, \"digest\": \""
-        + gone + "\"}, {\"mediaType\": \"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip\","
-        + " \"size\": 30, \"digest\": \"sha256:" + "4".repeat(64) + "\"}]").getBytes()));
+    writer.store(
+        parser.parse(
+            event(
+                    "m3",
+                    "push",
+                    "manifests",
+                    manifest,
+                    "v1",
+                    ", \"references\": ["
+                        + "{\"mediaType\": \"application/vnd.oci.image.layer.v1.tar+gzip\", \"size\": 10, \"digest\": \""
+                        + never
+                        + "\"}, {\"mediaType\": \"application/vnd.oci.image.layer.v1.tar+gzip\", \"size\": 20, \"digest\": \""
+                        + gone
+                        + "\"}, {\"mediaType\": \"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip\","
+                        + " \"size\": 30, \"digest\": \"sha256:"
+                        + "4".repeat(64)
+                        + "\"}]")
+                .getBytes()));
     assertThat(queries.run(Name.MISSING_BLOBS, Options.ALL, null).rows())
-        .extracting(r -> r.get(3) + " " + r.get(6)).containsExactly(never + " never pushed", gone + " deleted");
+        .extracting(r -> r.get(3) + " " + r.get(6))
+        .containsExactly(never + " never pushed", gone + " deleted");
   }
 
   /** A minimal event of repository {@code test/missing}, as the registry would send it. */
-  static String event(String id, String action, String kind, String digest, String tag, String extra) {
-    return "{\"events\": [{\"id\": \"" + id + "\", \"timestamp\": \"2026-11-25T10:00:00Z\", \"action\": \""
-        + action + "\", \"target\": {\"repository\": \"test/missing\", \"digest\": \"" + digest + "\""
-        + (kind == null ? "" : ", \"mediaType\": \"application/octet-stream\", \"url\": \"http://r/v2/test/missing/"
-            + kind + "/" + digest + "\"")
-        + (tag == null ? "" : ", \"tag\": \"" + tag + "\"") + extra
+  static String event(
+      String id, String action, String kind, String digest, String tag, String extra) {
+    return "{\"events\": [{\"id\": \""
+        + id
+        + "\", \"timestamp\": \"2026-11-25T10:00:00Z\", \"action\": \""
+        + action
+        + "\", \"target\": {\"repository\": \"test/missing\", \"digest\": \""
+        + digest
+        + "\""
+        + (kind == null
+            ? ""
+            : ", \"mediaType\": \"application/octet-stream\", \"url\": \"http://r/v2/test/missing/"
+                + kind
+                + "/"
+                + digest
+                + "\"")
+        + (tag == null ? "" : ", \"tag\": \"" + tag + "\"")
+        + extra
         + "}, \"request\": {\"host\": \"127.0.0.1:54809\", \"method\": \"PUT\"}}]}";
   }
 }
