@@ -100,8 +100,12 @@ public final class RegistryProcess implements AutoCloseable {
       // between: retry.
       for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
         int port = freePort();
-        Files.writeString(configFile, config(storageRoot, port, extraYaml));
-        RegistryProcess registry = launch(binary, storageRoot, configFile, logFile, port, false);
+        String config = config(storageRoot, port, extraYaml);
+        Files.writeString(configFile, config);
+        String scheme =
+            new YAMLMapper().readTree(config).path("http").has("tls") ? "https" : "http";
+        RegistryProcess registry =
+            launch(binary, storageRoot, configFile, logFile, scheme, port, false);
         try {
           registry.awaitReady();
           return registry;
@@ -128,7 +132,14 @@ public final class RegistryProcess implements AutoCloseable {
     close();
     try {
       RegistryProcess again =
-          launch(binary, storageRoot, configFile, logFile, baseUri.getPort(), true);
+          launch(
+              binary,
+              storageRoot,
+              configFile,
+              logFile,
+              baseUri.getScheme(),
+              baseUri.getPort(),
+              true);
       try {
         again.awaitReady();
       } catch (AssertionError e) {
@@ -258,7 +269,13 @@ public final class RegistryProcess implements AutoCloseable {
   }
 
   private static RegistryProcess launch(
-      Path binary, Path storageRoot, Path configFile, Path logFile, int port, boolean appendLog)
+      Path binary,
+      Path storageRoot,
+      Path configFile,
+      Path logFile,
+      String scheme,
+      int port,
+      boolean appendLog)
       throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(binary.toString(), "serve", configFile.toString())
@@ -275,7 +292,7 @@ public final class RegistryProcess implements AutoCloseable {
     Thread pump = new Thread(() -> copy(process.getInputStream(), log), "registry-log-" + port);
     pump.setDaemon(true);
     pump.start();
-    URI baseUri = URI.create("http://127.0.0.1:" + port + "/");
+    URI baseUri = URI.create(scheme + "://127.0.0.1:" + port + "/");
     return new RegistryProcess(binary, process, pump, baseUri, storageRoot, configFile, logFile);
   }
 
@@ -293,7 +310,13 @@ public final class RegistryProcess implements AutoCloseable {
   }
 
   private void awaitReady() {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    // With TLS (http.tls in the config) the registry's certificate is the test's business, not
+    // this wait's.
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(1))
+            .sslContext(TrustAll.context())
+            .build();
     HttpRequest ping =
         HttpRequest.newBuilder(baseUri.resolve("/v2/"))
             .timeout(Duration.ofSeconds(2))
@@ -315,7 +338,8 @@ public final class RegistryProcess implements AutoCloseable {
       }
       try {
         int status = http.send(ping, BodyHandlers.discarding()).statusCode();
-        if (status == 200) {
+        // 401: a registry with auth configured is up and asking for credentials.
+        if (status == 200 || status == 401) {
           return;
         }
         last = "status " + status;
