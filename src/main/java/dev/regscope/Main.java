@@ -1,5 +1,7 @@
 package dev.regscope;
 
+import dev.regscope.cli.BadValue;
+import dev.regscope.cli.ProbeCommand;
 import dev.regscope.cli.QueryCommand;
 import dev.regscope.cli.ReportCommand;
 import dev.regscope.cli.SampleCommand;
@@ -22,6 +24,7 @@ import picocli.CommandLine.Command;
         "Shows what is inside a Docker Distribution registry's storage and whether it is healthy.",
     subcommands = {
       ServeCommand.class,
+      ProbeCommand.class,
       ScanCommand.class,
       ReportCommand.class,
       QueryCommand.class,
@@ -44,7 +47,7 @@ public final class Main implements Runnable {
         (e, args1) -> {
           // A path that is not a registry is one line, not a usage screen: it is what a
           // misconfigured sidecar logs.
-          if (e instanceof SourceArgument.BadSource) {
+          if (e instanceof SourceArgument.BadSource || e instanceof BadValue) {
             err.println("regscope: " + e.getMessage());
           } else {
             err.println("regscope: " + e.getMessage());
@@ -63,6 +66,6 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "missing command: serve, scan, report or query");
+        new CommandLine(this), "missing command: serve, probe, scan, report or query");
   }
 }

@@ -9,6 +9,7 @@ import dev.regscope.events.store.EventStatistics;
 import dev.regscope.events.store.EventWriter;
 import dev.regscope.metrics.EventExposition;
 import dev.regscope.metrics.ExpositionPublisher;
+import dev.regscope.probe.Probes;
 import dev.regscope.scan.OnDemandScans;
 import dev.regscope.scan.PeriodicScans;
 import dev.regscope.scan.ScanSource;
@@ -75,6 +76,10 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin EventOptions events;
 
+  @Mixin ServeProbeOptions probeOptions;
+
+  @Mixin RegistryAccessOptions access;
+
   @Option(
       names = "--events-token-file",
       paramLabel = "FILE",
@@ -101,6 +106,8 @@ public final class ServeCommand implements Callable<Integer> {
     SourceArgument.Source parsed = source.parse(spec);
     ScanSource scanner = options.scanner(spec, parsed, Clock.systemUTC());
     ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
+    // Checked before anything is opened: a bad probe option is a usage error.
+    Probes probes = probeOptions.enabled() ? probeOptions.create(spec, access) : null;
     EventDatabase database = null;
     MetricsServer.Events receiver = null;
     if (events.enabled()) {
@@ -132,14 +139,25 @@ public final class ServeCommand implements Callable<Integer> {
       receiver = new MetricsServer.Events(eventReceiver, eventMetrics::current);
       LOG.info("receiving registry events on {} into {}", Endpoints.EVENTS, database);
     }
+    Thread probeCleanup = probes == null ? null : ProbeSetup.cleanupOnExit(probes);
     SnapshotSource snapshots =
         scanInterval.isZero()
             ? new OnDemandScans(scanner, publisher)
             : new PeriodicScans(scanner, scanInterval, publisher);
-    try (MetricsServer started =
-        MetricsServer.start(
-            new InetSocketAddress(bind, port), snapshots, publisher::exposition, receiver)) {
+    MetricsServer.Builder builder =
+        MetricsServer.builder(new InetSocketAddress(bind, port))
+            .scans(snapshots, publisher::exposition);
+    if (receiver != null) {
+      builder.events(receiver.receiver()).metrics(receiver.metrics());
+    }
+    if (probes != null) {
+      probes.addTo(builder);
+    }
+    try (MetricsServer started = builder.start()) {
       server = started;
+      if (probes != null) {
+        probes.start();
+      }
       LOG.info(
           "serving {} on http://{}:{}{} (scan interval {})",
           source.value,
@@ -149,6 +167,10 @@ public final class ServeCommand implements Callable<Integer> {
           scanInterval.isZero() ? "on scrape" : scanInterval.toString());
       stop.await();
     } finally {
+      if (probes != null) {
+        probes.close();
+        ProbeSetup.removeHook(probeCleanup);
+      }
       if (snapshots instanceof PeriodicScans periodic) {
         periodic.close();
       }

@@ -4,6 +4,8 @@ import dev.regscope.metrics.ExpositionPart;
 import dev.regscope.registry.ClientSettings;
 import dev.regscope.registry.DistributionClient;
 import dev.regscope.registry.RetryPolicy;
+import dev.regscope.server.MetricsServer;
+import dev.regscope.server.TextEndpoint;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * target finished a cycle, and on {@link #close} this node's tags deleted.
  */
 public final class Probes implements AutoCloseable {
+  /** Where the probes' status is served, as Quay's registry-monitor serves it. */
+  public static final String STATUS = "/status";
+
   private static final Logger LOG = LoggerFactory.getLogger(Probes.class);
 
   private final List<TargetProbe> probes;
@@ -92,6 +97,20 @@ public final class Probes implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** Adds the probe families to {@code /metrics}, {@code /status}, and readiness to a server. */
+  public MetricsServer.Builder addTo(MetricsServer.Builder server) {
+    return server
+        .metrics(this::exposition)
+        .endpoint(
+            STATUS,
+            new TextEndpoint(
+                () -> {
+                  ProbeStatus.Report report = status();
+                  return new TextEndpoint.Answer(report.healthy() ? 200 : 503, report.text());
+                }))
+        .ready(this::ready);
   }
 
   public ExpositionPart exposition() {
