@@ -47,6 +47,7 @@ public final class TokenIssuer implements AutoCloseable {
   private final Map<String, String> passwords = new ConcurrentHashMap<>();
   private final Map<String, String> identityTokens = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> byScope = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> byUserAndScope = new ConcurrentHashMap<>();
   private final AtomicInteger refused = new AtomicInteger();
   private volatile Duration lifetime = Duration.ofMinutes(5);
   private volatile String tokenField = "token";
@@ -118,6 +119,18 @@ public final class TokenIssuer implements AutoCloseable {
     return counts;
   }
 
+  /** Tokens issued to {@code user} per scope. */
+  public Map<String, Integer> issuedByScope(String user) {
+    Map<String, Integer> counts = new TreeMap<>();
+    byUserAndScope.forEach(
+        (key, n) -> {
+          if (key.startsWith(user + " ")) {
+            counts.put(key.substring(user.length() + 1), n.get());
+          }
+        });
+    return counts;
+  }
+
   public int issued(String scope) {
     AtomicInteger n = byScope.get(scope);
     return n == null ? 0 : n.get();
@@ -155,6 +168,9 @@ public final class TokenIssuer implements AutoCloseable {
       List<String> scopes = parameters.getOrDefault("scope", List.of());
       String scopeKey = String.join(" ", scopes);
       byScope.computeIfAbsent(scopeKey, s -> new AtomicInteger()).incrementAndGet();
+      byUserAndScope
+          .computeIfAbsent(user + " " + scopeKey, s -> new AtomicInteger())
+          .incrementAndGet();
       Instant now = Instant.now();
       String token = jwt(user, scopes, now);
       ObjectNode answer = JSON.createObjectNode();
