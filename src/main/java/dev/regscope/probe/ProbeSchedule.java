@@ -60,23 +60,37 @@ final class ProbeSchedule implements AutoCloseable {
         });
   }
 
-  /** Stops ticking and interrupts running cycles, waiting for them up to {@code wait}. */
-  void stop(Duration wait) {
+  /**
+   * Stops ticking; running cycles may finish within {@code grace}, then they are interrupted and
+   * waited for a little longer.
+   */
+  void stop(Duration grace) {
     timer.shutdownNow();
-    workers.forEach(ExecutorService::shutdownNow);
+    workers.forEach(ExecutorService::shutdown);
+    if (!awaitWorkers(grace)) {
+      workers.forEach(ExecutorService::shutdownNow);
+      awaitWorkers(Duration.ofSeconds(5));
+    }
+  }
+
+  private boolean awaitWorkers(Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     for (ExecutorService worker : workers) {
       try {
-        worker.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (!worker.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+          return false;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
     }
+    return true;
   }
 
   @Override
   public void close() {
-    stop(Duration.ofSeconds(5));
+    stop(Duration.ZERO);
   }
 
   private static java.util.concurrent.ThreadFactory threads(String name) {

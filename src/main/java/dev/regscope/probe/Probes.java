@@ -137,6 +137,17 @@ public final class Probes implements AutoCloseable {
     return probes.stream().map(TargetProbe::target).toList();
   }
 
+  /**
+   * A running cycle may finish within this at shutdown; then it is interrupted. With the cleanup's
+   * 10 s, this stays within Kubernetes' default grace period of 30 s.
+   */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  /** Stops the schedule, letting a running cycle finish (within 10 s); the tags stay. */
+  public void stop() {
+    schedule.stop(STOP_GRACE);
+  }
+
   /** Stops the schedule (interrupting a running cycle), then deletes this node's tags. */
   @Override
   public synchronized void close() {
@@ -144,7 +155,7 @@ public final class Probes implements AutoCloseable {
       return;
     }
     closed = true;
-    schedule.stop(Duration.ofSeconds(5));
+    stop();
     for (TargetProbe probe : probes) {
       probe.removeNodeTags();
     }
