@@ -61,6 +61,8 @@ public final class FaultProxy implements AutoCloseable {
           .build();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile Fault fault = new Pass();
 
   private FaultProxy(HttpServer server, ExecutorService threads, URI upstream) {
@@ -114,6 +116,11 @@ public final class FaultProxy implements AutoCloseable {
     return requests.get();
   }
 
+  /** The most requests the proxy held at one time. */
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
   @Override
   public void close() {
     closed.countDown();
@@ -123,6 +130,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     requests.incrementAndGet();
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try (exchange) {
       Fault now = fault;
       if (now instanceof Delay delay && !sleep(delay.delay())) {
@@ -169,6 +177,8 @@ public final class FaultProxy implements AutoCloseable {
       out.write(body);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      inFlight.decrementAndGet();
     }
   }
 

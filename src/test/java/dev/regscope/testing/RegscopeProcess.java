@@ -58,6 +58,40 @@ public final class RegscopeProcess implements AutoCloseable {
     return regscope;
   }
 
+  /**
+   * Starts {@code regscope ARGUMENTS} (any command that serves HTTP on {@code port}) and waits
+   * until it answers {@code /-/healthy}.
+   */
+  public static RegscopeProcess command(int port, Path log, List<String> arguments) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.regscope.Main"));
+    command.addAll(arguments);
+    RegscopeProcess regscope = new RegscopeProcess(command, log, port);
+    regscope.launch();
+    return regscope;
+  }
+
+  /** SIGTERM, as Kubernetes stops a pod; waits for the exit and returns its code. */
+  public int terminate(Duration wait) {
+    process.destroy(); // SIGTERM on Linux
+    try {
+      if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(
+            "regscope did not exit within " + wait + " of SIGTERM:\n" + logTail());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted");
+    }
+  }
+
   private void launch() {
     try {
       process =
