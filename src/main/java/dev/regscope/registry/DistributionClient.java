@@ -1,16 +1,11 @@
 package dev.regscope.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.regscope.core.Digest;
-import dev.regscope.core.InvalidDigestException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +33,6 @@ public final class DistributionClient {
 
   /** Registry 2.8 refuses manifests over 4 MiB; a larger answer is not a manifest. */
   static final int MAX_MANIFEST = 4 << 20;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RegistryAddress registry;
   private final ClientSettings settings;
@@ -111,142 +104,24 @@ public final class DistributionClient {
    * {@code GET /v2/} unauthenticated, then answering its challenge.
    */
   public Login login() throws RegistryException {
-    URI base = registry.resolve("/v2/");
-    Duration timeout = deadline.remaining(settings.timeout());
-    Transport.Response<Void> first = transport.send(get(base), BodyHandlers.discarding(), timeout);
-    if (first.ok()) {
-      return Login.ANONYMOUS;
-    }
-    if (first.status() != 401) {
-      throw first.failure(settings.clock());
-    }
-    Challenge challenge =
-        Challenge.choose(first.headers().allValues("WWW-Authenticate"))
-            .orElseThrow(
-                () ->
-                    RegistryException.of(
-                        ErrorClass.AUTHENTICATION, "GET /v2/: 401 without a challenge", null));
-    authenticator.learn(challenge);
-    Credentials credentials = authenticator.credentials();
-    String header;
-    if (challenge.isBasic()) {
-      if (!(credentials instanceof Credentials.Basic basic)) {
-        throw RegistryException.of(
-            ErrorClass.AUTHENTICATION,
-            "GET /v2/: the registry asks for a user name and password, and none is configured for "
-                + registry.authority(),
-            null);
-      }
-      header = basic.header();
-    } else {
-      header =
-          "Bearer "
-              + authenticator
-                  .fetcher()
-                  .fetch(challenge, Scope.NONE, credentials, deadline.remaining(settings.timeout()))
-                  .token();
-    }
-    Transport.Response<Void> second =
-        transport.send(
-            get(base).header("Authorization", header),
-            BodyHandlers.discarding(),
-            deadline.remaining(settings.timeout()));
-    if (!second.ok()) {
-      throw second.failure(settings.clock());
-    }
-    return challenge.isBasic() ? Login.BASIC : Login.BEARER;
+    return new LoginCheck(registry, transport, authenticator, settings).run(deadline);
   }
 
   /** The manifest {@code reference} (a tag or a digest) names, its bytes checked. */
   public Manifest getManifest(String repository, String reference) throws RegistryException {
-    Transport.Response<byte[]> answer =
-        send(
-            "GET",
-            "/v2/" + repository + "/manifests/" + reference,
-            repository,
-            Map.of("Accept", ACCEPT_MANIFESTS),
-            info -> new LimitedBytes(MAX_MANIFEST, true, "manifest " + reference));
-    if (!answer.ok()) {
-      throw answer.failure(settings.clock());
-    }
-    byte[] bytes = answer.body();
-    Optional<Digest> named = digestOf(reference);
-    if (named.isEmpty()) {
-      named = headerDigest(answer);
-    }
-    Digest actual =
-        named.isPresent()
-            ? ContentDigest.sameAlgorithm(named.get(), bytes)
-            : ContentDigest.sha256(bytes);
-    if (named.isPresent() && !named.get().equals(actual)) {
-      throw RegistryException.of(
-          ErrorClass.SERVER_ERROR,
-          "manifest "
-              + repository
-              + ":"
-              + reference
-              + " is "
-              + named.get()
-              + " but its bytes hash to "
-              + actual,
-          null);
-    }
-    return new Manifest(actual, mediaType(answer), bytes);
+    return manifests().get(repository, reference);
   }
 
   /** What a {@code HEAD} of the manifest says; empty if there is none (404). */
   public Optional<ManifestHead> headManifest(String repository, String reference)
       throws RegistryException {
-    Transport.Response<Void> answer =
-        send(
-            "HEAD",
-            "/v2/" + repository + "/manifests/" + reference,
-            repository,
-            Map.of("Accept", ACCEPT_MANIFESTS),
-            BodyHandlers.discarding());
-    if (answer.status() == 404) {
-      return Optional.empty();
-    }
-    if (!answer.ok()) {
-      throw answer.failure(settings.clock());
-    }
-    Optional<Digest> digest = headerDigest(answer).or(() -> digestOf(reference));
-    if (digest.isEmpty()) {
-      Manifest manifest = getManifest(repository, reference); // a registry that does not say
-      return Optional.of(
-          new ManifestHead(manifest.digest(), manifest.mediaType(), manifest.size()));
-    }
-    long size = answer.headers().firstValueAsLong("Content-Length").orElse(-1);
-    return Optional.of(new ManifestHead(digest.get(), mediaType(answer), size));
+    return manifests().head(repository, reference);
   }
 
   /** Stores a manifest under {@code reference}; returns its digest, as the registry confirmed. */
   public Digest putManifest(String repository, String reference, String mediaType, byte[] bytes)
       throws RegistryException {
-    Digest digest = ContentDigest.sha256(bytes);
-    byte[] copy = bytes.clone();
-    Transport.Response<Void> answer =
-        exchange.send(
-            new Exchange.Call(
-                "PUT",
-                registry.resolve("/v2/" + repository + "/manifests/" + reference),
-                Scope.forRequest(repository, "PUT"),
-                Map.of("Content-Type", mediaType),
-                () -> BodyPublishers.ofByteArray(copy),
-                true),
-            BodyHandlers.discarding(),
-            deadline);
-    if (!answer.ok()) {
-      throw answer.failure(settings.clock());
-    }
-    Optional<Digest> named = headerDigest(answer);
-    if (named.isPresent() && !named.get().equals(digest)) {
-      throw RegistryException.of(
-          ErrorClass.SERVER_ERROR,
-          "the registry stored manifest " + digest + " as " + named.get(),
-          null);
-    }
-    return digest;
+    return manifests().put(repository, reference, mediaType, bytes);
   }
 
   /** Deletes the manifest {@code digest} and every tag that points at it. */
@@ -311,7 +186,13 @@ public final class DistributionClient {
   /** One page of the repository's tags: {@code from} a previous page's next link, or the first. */
   public Page tags(String repository, int pageSize, Optional<URI> from) throws RegistryException {
     URI first = registry.resolve("/v2/" + repository + "/tags/list?n=" + pageSize);
-    return page(from.orElse(first), Scope.forRequest(repository, "GET"), "tags");
+    return Listing.page(
+        exchange,
+        settings.clock(),
+        from.orElse(first),
+        Scope.forRequest(repository, "GET"),
+        "tags",
+        deadline);
   }
 
   /** Every tag of the repository, page after page. */
@@ -329,28 +210,12 @@ public final class DistributionClient {
   /** One page of the catalog; many registries refuse it (401, 403 or 404). */
   public Page catalog(int pageSize, Optional<URI> from) throws RegistryException {
     URI first = registry.resolve("/v2/_catalog?n=" + pageSize);
-    return page(from.orElse(first), Scope.CATALOG, "repositories");
+    return Listing.page(
+        exchange, settings.clock(), from.orElse(first), Scope.CATALOG, "repositories", deadline);
   }
 
-  private Page page(URI uri, Scope scope, String field) throws RegistryException {
-    Transport.Response<byte[]> answer =
-        exchange.send(
-            Exchange.Call.of("GET", uri, scope, Map.of("Accept", "application/json")),
-            info -> new LimitedBytes(MAX_MANIFEST, true, uri.getRawPath()),
-            deadline);
-    if (!answer.ok()) {
-      throw answer.failure(settings.clock());
-    }
-    List<String> items = new ArrayList<>();
-    try {
-      for (JsonNode item : JSON.readTree(answer.body()).path(field)) {
-        items.add(item.asText());
-      }
-    } catch (IOException e) {
-      throw RegistryException.of(
-          ErrorClass.SERVER_ERROR, "GET " + uri.getRawPath() + ": not JSON", e);
-    }
-    return new Page(items, LinkHeader.next(answer.headers().allValues("Link"), uri));
+  private ManifestCalls manifests() {
+    return new ManifestCalls(registry, exchange, settings.clock(), deadline);
   }
 
   private void delete(String path, String repository) throws RegistryException {
@@ -373,32 +238,5 @@ public final class DistributionClient {
             method, registry.resolve(path), Scope.forRequest(repository, method), headers),
         handler,
         deadline);
-  }
-
-  private java.net.http.HttpRequest.Builder get(URI uri) {
-    return java.net.http.HttpRequest.newBuilder(uri)
-        .GET()
-        .header("User-Agent", settings.userAgent());
-  }
-
-  private static Optional<Digest> digestOf(String reference) {
-    if (!reference.contains(":")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Digest.parse(reference));
-    } catch (InvalidDigestException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<Digest> headerDigest(Transport.Response<?> answer) {
-    return answer.header("Docker-Content-Digest").flatMap(DistributionClient::digestOf);
-  }
-
-  private static String mediaType(Transport.Response<?> answer) {
-    String type = answer.header("Content-Type").orElse("");
-    int parameters = type.indexOf(';');
-    return (parameters >= 0 ? type.substring(0, parameters) : type).strip();
   }
 }
