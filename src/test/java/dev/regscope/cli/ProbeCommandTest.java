@@ -149,14 +149,14 @@ class ProbeCommandTest {
                   "--target",
                   registry.baseUri() + "regscope/probe",
                   "--interval",
-                  "300ms",
+                  "2s",
                   "--push-size",
                   "4KiB",
                   "--node",
                   "proc"));
       try {
         awaitStatus(probe.base() + "/-/ready", 200);
-        assertThat(get(probe.base() + "/status").statusCode()).isEqualTo(200);
+        awaitStatus(probe.base() + "/status", 200);
         Map<String, Double> metrics = PromText.parse(get(probe.base() + "/metrics").body());
         for (String type : List.of("authentication", "pull", "push", "metadata")) {
           assertThat(metrics)
@@ -194,7 +194,7 @@ class ProbeCommandTest {
               "--probe-target",
               registry.baseUri() + "regscope/probe",
               "--probe-interval",
-              "300ms",
+              "2s",
               "--probe-push-size",
               "4KiB",
               "--probe-node",
@@ -218,6 +218,10 @@ class ProbeCommandTest {
     }
   }
 
+  /**
+   * Waits until {@code url} answers {@code status}; {@code /status} needs pull and push successes
+   * within two intervals, which a loaded machine may take a cycle or two to show.
+   */
   private static void awaitStatus(String url, int status) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     int last = 0;

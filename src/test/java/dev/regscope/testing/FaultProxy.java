@@ -116,7 +116,7 @@ public final class FaultProxy implements AutoCloseable {
     return requests.get();
   }
 
-  /** The most requests the proxy held at one time. */
+  /** The most requests the proxy held at one time, from arrival until its answer began. */
   public int maxInFlight() {
     return maxInFlight.get();
   }
@@ -131,12 +131,16 @@ public final class FaultProxy implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     requests.incrementAndGet();
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    // Counted out as the answer begins: a sequential client may send its next request as soon as
+    // it has this answer, before this thread is done.
+    Runnable answering = onlyOnce(inFlight::decrementAndGet);
     try (exchange) {
       Fault now = fault;
       if (now instanceof Delay delay && !sleep(delay.delay())) {
         return;
       }
       if (now instanceof Status status) {
+        answering.run();
         if (status.retryAfter() != null) {
           exchange.getResponseHeaders().set("Retry-After", status.retryAfter());
         }
@@ -144,6 +148,7 @@ public final class FaultProxy implements AutoCloseable {
         return;
       }
       HttpResponse<byte[]> answer = forward(exchange);
+      answering.run();
       answer
           .headers()
           .map()
@@ -178,8 +183,18 @@ public final class FaultProxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      inFlight.decrementAndGet();
+      answering.run();
     }
+  }
+
+  private static Runnable onlyOnce(Runnable action) {
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        action.run();
+      }
+    };
   }
 
   private HttpResponse<byte[]> forward(HttpExchange exchange)
