@@ -215,6 +215,39 @@ class RealRegistryClientTest {
   }
 
   @Test
+  void aManifestWhoseBytesDoNotMatchItsDigestFailsAsAServerError() throws Exception {
+    DistributionClient client = client(counted());
+    byte[] config = "{\"m\":1}".getBytes();
+    client.pushBlob("corrupt/manifest", BlobContent.of(config));
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+            + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+            + Blob.sha256(config)
+            + "\",\"size\":"
+            + config.length
+            + "},\"layers\":[],\"annotations\":{\"note\":\"aaaa\"}}";
+    Digest digest =
+        client.putManifest(
+            "corrupt/manifest",
+            "v1",
+            "application/vnd.oci.image.manifest.v1+json",
+            json.getBytes());
+    // Still JSON, still a manifest: only the digest tells.
+    Files.writeString(
+        GcReport.blobData(registry.storageRoot(), digest.toString()), json.replace("aaaa", "aaab"));
+
+    for (String reference : List.of("v1", digest.toString())) {
+      assertThatThrownBy(() -> client.getManifest("corrupt/manifest", reference))
+          .isInstanceOfSatisfying(
+              RegistryException.class,
+              e -> {
+                assertThat(e.errorClass()).isEqualTo(ErrorClass.SERVER_ERROR);
+                assertThat(e.getMessage()).contains(digest.toString(), "its bytes hash to");
+              });
+    }
+  }
+
+  @Test
   void aBodyThatStallsIsCutAtTheDeadlineAsATimeout() throws Exception {
     byte[] content = random(200_000, 4);
     DistributionClient direct = client(counted());
