@@ -67,22 +67,7 @@ public final class ProbeBenchmark {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Map<String, Double> before = metrics(probes);
-        long cpuBefore = os.getProcessCpuTime();
-        long allocatedBefore = allocated(threads);
-        long wallBefore = System.nanoTime();
-        for (int i = 0; i < cycles; i++) {
-          probes.runCycle();
-        }
-        double wall = (System.nanoTime() - wallBefore) / 1e9 / cycles;
-        double cpu = (os.getProcessCpuTime() - cpuBefore) / 1e9 / cycles;
-        double allocatedMb = (allocated(threads) - allocatedBefore) / 1048576.0 / cycles;
-        Map<String, Double> after = metrics(probes);
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        System.gc();
-        double heapMb = memory.getHeapMemoryUsage().getUsed() / 1048576.0;
-
-        String pullKey =
+        String pullSum =
             PromText.series(
                 "regscope_probe_duration_seconds_sum",
                 "target",
@@ -91,18 +76,30 @@ public final class ProbeBenchmark {
                 "pull",
                 "result",
                 "success");
-        String pullCount =
-            PromText.series(
-                "regscope_probe_duration_seconds_count",
-                "target",
-                target.label(),
-                "type",
-                "pull",
-                "result",
-                "success");
-        double pulls = after.get(pullCount) - before.get(pullCount);
-        double probePull = (after.get(pullKey) - before.get(pullKey)) / pulls;
-        double[] curl = curlPulls(registry, cycles);
+        List<String> curl = curlCommand(registry);
+        double[] pulls = new double[cycles];
+        double[] curls = new double[cycles];
+        long cpu = 0;
+        long allocated = 0;
+        long wall = 0;
+        for (int i = 0; i < cycles; i++) {
+          double pulledBefore = metrics(probes).get(pullSum);
+          long cpuBefore = os.getProcessCpuTime();
+          long allocatedBefore = allocated(threads);
+          long wallBefore = System.nanoTime();
+          probes.runCycle();
+          wall += System.nanoTime() - wallBefore;
+          cpu += os.getProcessCpuTime() - cpuBefore;
+          allocated += allocated(threads) - allocatedBefore;
+          pulls[i] = metrics(probes).get(pullSum) - pulledBefore;
+          curls[i] = curl(curl); // right after, under the same load
+        }
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        double heapMb = memory.getHeapMemoryUsage().getUsed() / 1048576.0;
+        Arrays.sort(pulls);
+        Arrays.sort(curls);
+        double hashing = sha256Seconds(pushSize);
 
         System.out.println();
         System.out.printf(
@@ -118,25 +115,31 @@ public final class ProbeBenchmark {
         System.out.printf(
             Locale.ROOT,
             "| regscope probe | %.3f | %.3f | %.1f | %.1f |%n",
-            wall,
-            cpu,
-            allocatedMb,
+            wall / 1e9 / cycles,
+            cpu / 1e9 / cycles,
+            allocated / 1048576.0 / cycles,
             heapMb);
         System.out.println();
         System.out.println("| pull of the same manifest and blobs | median s | min s | max s |");
         System.out.println("|---|---|---|---|");
         System.out.printf(
             Locale.ROOT,
-            "| regscope pull test (every blob digest-checked while it streams) | %.4f (mean) | | |%n",
-            probePull);
+            "| regscope pull test (manifest, then every blob digest-checked as it streams) | %.4f | %.4f | %.4f |%n",
+            pulls[cycles / 2],
+            pulls[0],
+            pulls[cycles - 1]);
         System.out.printf(
             Locale.ROOT,
-            "| curl, one process, one connection, bodies to /dev/null | %.4f | %.4f | %.4f |%n",
-            curl[curl.length / 2],
-            curl[0],
-            curl[curl.length - 1]);
+            "| curl after each cycle, one process, one connection, bodies to /dev/null | %.4f | %.4f | %.4f |%n",
+            curls[cycles / 2],
+            curls[0],
+            curls[cycles - 1]);
         System.out.printf(
-            Locale.ROOT, "pull test / curl median: %.2f%n", probePull / curl[curl.length / 2]);
+            Locale.ROOT,
+            "pull test / curl, medians: %.2f; SHA-256 of the same %.1f MiB in this JVM: %.4f s%n",
+            pulls[cycles / 2] / curls[cycles / 2],
+            pushSize / 1048576.0,
+            hashing);
       }
     }
   }
@@ -156,8 +159,8 @@ public final class ProbeBenchmark {
     return total;
   }
 
-  /** curl fetching the :pull manifest and its blobs, as the pull test does, {@code runs} times. */
-  private static double[] curlPulls(RegistryProcess registry, int runs) throws Exception {
+  /** curl fetching the :pull manifest and its blobs in order, as the pull test does. */
+  private static List<String> curlCommand(RegistryProcess registry) throws Exception {
     DistributionClient client =
         DistributionClient.create(
             RegistryAddress.parse(registry.baseUri().toString()), ClientSettings.defaults());
@@ -171,24 +174,41 @@ public final class ProbeBenchmark {
             "-o",
             "/dev/null",
             base + "v2/" + REPO + "/manifests/pull"));
-    List<Descriptor> blobs = new ArrayList<>(image.layers());
+    List<Descriptor> blobs = new ArrayList<>();
     image.config().ifPresent(blobs::add);
+    blobs.addAll(image.layers());
     for (Descriptor blob : blobs) {
       command.add("-o");
       command.add("/dev/null");
       command.add(base + "v2/" + REPO + "/blobs/" + blob.digest());
     }
-    double[] seconds = new double[runs];
-    for (int i = 0; i < runs; i++) {
-      long start = System.nanoTime();
-      Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
-      curl.getInputStream().readAllBytes();
-      if (curl.waitFor() != 0) {
-        throw new IllegalStateException("curl failed: " + command);
-      }
-      seconds[i] = (System.nanoTime() - start) / 1e9;
+    return command;
+  }
+
+  /** Wall seconds of one curl process, start to exit. */
+  private static double curl(List<String> command) throws Exception {
+    long start = System.nanoTime();
+    Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+    curl.getInputStream().readAllBytes();
+    if (curl.waitFor() != 0) {
+      throw new IllegalStateException("curl failed: " + command);
     }
-    Arrays.sort(seconds);
-    return seconds;
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** The best of five SHA-256 runs over {@code size} bytes: the pull test's floor beyond I/O. */
+  private static double sha256Seconds(long size) throws Exception {
+    byte[] block = new byte[1 << 16];
+    double best = Double.MAX_VALUE;
+    for (int run = 0; run < 5; run++) {
+      java.security.MessageDigest hasher = java.security.MessageDigest.getInstance("SHA-256");
+      long start = System.nanoTime();
+      for (long done = 0; done < size; done += block.length) {
+        hasher.update(block, 0, (int) Math.min(block.length, size - done));
+      }
+      hasher.digest();
+      best = Math.min(best, (System.nanoTime() - start) / 1e9);
+    }
+    return best;
   }
 }
