@@ -38,6 +38,8 @@ LABEL org.opencontainers.image.title="regscope" \
       org.opencontainers.image.licenses="MIT"
 COPY --from=build /runtime /opt/java
 COPY --from=build /build/target/regscope.jar /opt/regscope/regscope.jar
+# So that a pod's command can say "java" too.
+ENV JAVA_HOME=/opt/java PATH=/opt/java/bin:$PATH
 # A numeric uid, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 65532:65532
 EXPOSE 8080
