@@ -96,7 +96,12 @@ public final class ManifestParser {
     for (JsonNode layer : array(root, "layers")) {
       layers.add(descriptor(layer, "layers"));
     }
-    return ManifestSummary.image(mediaType, descriptor(config, "config"), layers);
+    return ManifestSummary.image(
+        mediaType,
+        descriptor(config, "config"),
+        layers,
+        subject(root),
+        MediaTypes.canonical(textOrNull(root, "artifactType")));
   }
 
   private static ManifestSummary parseIndex(JsonNode root, String mediaType)
@@ -106,7 +111,8 @@ public final class ManifestParser {
       children.add(
           new ChildManifest(descriptor(child, "manifests"), platform(child.get("platform"))));
     }
-    return ManifestSummary.index(mediaType, children);
+    return ManifestSummary.index(
+        mediaType, children, subject(root), MediaTypes.canonical(textOrNull(root, "artifactType")));
   }
 
   private static ManifestSummary parseSchema1(JsonNode root, String mediaType)
@@ -125,6 +131,30 @@ public final class ManifestParser {
     }
     return ManifestSummary.schema1(
         mediaType == null ? MediaTypes.DOCKER_MANIFEST_V1_SIGNED : mediaType, layers);
+  }
+
+  /**
+   * The manifest an OCI 1.1 referrer refers to. Registry 2.8 ignores the field, so one it cannot
+   * use (no valid digest) is no damage either: the manifest is then no referrer.
+   */
+  private static Optional<Descriptor> subject(JsonNode root) {
+    JsonNode subject = root.get("subject");
+    String digest = subject == null ? null : textOrNull(subject, "digest");
+    if (digest == null) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode size = subject.get("size");
+      return Optional.of(
+          new Descriptor(
+              MediaTypes.canonical(textOrNull(subject, "mediaType")),
+              Digest.parse(digest),
+              size != null && size.canConvertToLong() && size.asLong() >= 0
+                  ? size.asLong()
+                  : Descriptor.UNKNOWN_SIZE));
+    } catch (InvalidDigestException e) {
+      return Optional.empty();
+    }
   }
 
   private static JsonNode array(JsonNode root, String field) throws ManifestException {
@@ -149,10 +179,12 @@ public final class ManifestParser {
               + " entry with size "
               + (size == null ? "missing" : quote(size.toString())));
     }
+    JsonNode urls = node.get("urls");
     return new Descriptor(
         MediaTypes.canonical(textOrNull(node, "mediaType")),
         digestOf(node, field, "digest"),
-        size.asLong());
+        size.asLong(),
+        urls != null && urls.isArray() && !urls.isEmpty());
   }
 
   private static Digest digest(JsonNode layer, String field) throws ManifestException {
@@ -183,7 +215,9 @@ public final class ManifestParser {
       throw new ManifestException(
           Damage.MANIFEST_BAD_SHAPE, "has a platform without os and architecture");
     }
-    return Optional.of(new Platform(os, architecture, textOrNull(node, "variant")));
+    return Optional.of(
+        new Platform(
+            os, architecture, textOrNull(node, "variant"), textOrNull(node, "os.version")));
   }
 
   private static String textOrNull(JsonNode node, String field) {

@@ -189,6 +189,75 @@ class ManifestParserTest {
   }
 
   @Test
+  void aWindowsChildCarriesItsOsVersionInItsLabelOthersDoNot() throws ManifestException {
+    ManifestSummary summary =
+        parse(
+            """
+        {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
+         "manifests": [
+           {"mediaType": "application/vnd.docker.distribution.manifest.v2+json", "size": 10, "digest": "%s",
+            "platform": {"architecture": "amd64", "os": "windows", "os.version": "10.0.17763.5576"}},
+           {"mediaType": "application/vnd.docker.distribution.manifest.v2+json", "size": 11, "digest": "%s",
+            "platform": {"architecture": "amd64", "os": "windows", "os.version": "10.0.20348.2340"}},
+           {"mediaType": "application/vnd.docker.distribution.manifest.v2+json", "size": 12, "digest": "%s",
+            "platform": {"architecture": "arm64", "os": "linux", "variant": "v8", "os.version": "6.1"}}]}
+        """
+                .formatted(A, B, C));
+
+    assertThat(summary.children())
+        .extracting(child -> child.platform().orElseThrow().toString())
+        .containsExactly(
+            "windows/amd64/10.0.17763.5576", "windows/amd64/10.0.20348.2340", "linux/arm64/v8");
+  }
+
+  @Test
+  void aReferrerNamesItsSubjectAndArtifactTypeAndLayersWithUrlsAreExternal()
+      throws ManifestException {
+    ManifestSummary summary =
+        parse(
+            """
+        {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+         "artifactType": "application/vnd.cncf.notary.signature",
+         "config": {"mediaType": "application/vnd.oci.empty.v1+json", "size": 2, "digest": "%s"},
+         "layers": [
+           {"mediaType": "application/jose+json", "size": 2000, "digest": "%s"},
+           {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "size": 9, "digest": "%s",
+            "urls": ["https://example.com/blob"]}],
+         "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 7, "digest": "%s"}}
+        """
+                .formatted(A, B, C, A));
+
+    assertThat(summary.artifactType()).isEqualTo("application/vnd.cncf.notary.signature");
+    assertThat(summary.subject()).contains(new Descriptor(OCI_MANIFEST, digest(A), 7));
+    assertThat(summary.layers()).extracting(Descriptor::isExternal).containsExactly(false, true);
+    assertThat(
+            new Descriptor(
+                    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", digest(B), 1)
+                .isExternal())
+        .isTrue();
+    assertThat(
+            new Descriptor(
+                    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", digest(B), 1)
+                .isExternal())
+        .isTrue();
+  }
+
+  @Test
+  void aSubjectWithoutAValidDigestIsIgnoredAsRegistry28IgnoresTheField() throws ManifestException {
+    ManifestSummary summary =
+        parse(
+            """
+        {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+         "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 2, "digest": "%s"},
+         "layers": [], "subject": {"digest": "nonsense"}}
+        """
+                .formatted(A));
+
+    assertThat(summary.subject()).isEmpty();
+    assertThat(summary.artifactType()).isNull();
+  }
+
+  @Test
   void ociIndexWithoutMediaTypeIsRecognisedByItsManifests() throws ManifestException {
     ManifestSummary summary =
         parse(
