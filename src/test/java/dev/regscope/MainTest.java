@@ -135,7 +135,8 @@ class MainTest {
   void reportReadsAsOneScreenAndAsJson() throws Exception {
     assertThat(run("report", storageRoot.toString())).isEqualTo(0);
     assertThat(out.toString())
-        .contains("2 repositories, 4 tags (1 broken)")
+        // The sample's image configs are declared only, never stored: those tags cannot be pulled.
+        .contains("2 repositories, 4 tags (1 broken, 3 unpullable)")
         .contains("big/app:broken  missing_blob");
 
     StringWriter json = new StringWriter();

@@ -7,6 +7,7 @@ import dev.regscope.scan.Scanner;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -41,14 +42,25 @@ final class ScanOptions {
   @Option(
       names = "--include-repository",
       paramLabel = "REGEX",
-      description = "Scan only repositories whose whole name matches")
+      description =
+          "Export only repositories whose whole name matches (all are read: garbage collection marks them all)")
   Pattern includeRepository;
 
   @Option(
       names = "--exclude-repository",
       paramLabel = "REGEX",
-      description = "Skip repositories whose whole name matches")
+      description = "Export no series for repositories whose whole name matches")
   Pattern excludeRepository;
+
+  @Option(
+      names = "--full-rescan-interval",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description =
+          "How often a scan checks every blob folder and cached manifest again instead of trusting folder"
+              + " mtimes, which shared storage (NFS) may report stale; 0 checks everything every scan"
+              + " (default: ${DEFAULT-VALUE})")
+  Duration fullRescanInterval;
 
   @Option(
       names = "--include-tag",
@@ -86,7 +98,8 @@ final class ScanOptions {
         clock,
         problem -> LOG.warn("{}", problem),
         threads,
-        repositoryFilter());
+        repositoryFilter(),
+        fullRescanInterval);
   }
 
   RepositoryFilter repositoryFilter() {

@@ -2,7 +2,8 @@ package dev.regscope.core;
 
 /**
  * One kind of damage a scan can meet in a registry tree; its {@link #label()} is the {@code reason}
- * label of {@code regscope_scan_errors_total} and {@code regscope_broken_tags}.
+ * label of {@code regscope_scan_errors_total} (damaged files only, see {@link #isFileDamage()}),
+ * {@code regscope_broken_tags} and {@code regscope_unpullable_tags}.
  */
 public enum Damage {
   /** A link file that is not {@code <algorithm>:<lowercase hex>}. */
@@ -34,15 +35,42 @@ public enum Damage {
   /** A symbolic link where the registry writes plain files and folders; never followed. */
   SYMLINK("symlink"),
   /** Any other failed read (permissions, I/O errors). */
-  READ_ERROR("read_error");
+  READ_ERROR("read_error"),
+  /**
+   * A tag names a manifest, or an index names a child, that has no revision link in the tag's
+   * repository (deleted by digest, or by 2.8's {@code garbage-collect --delete-untagged}): the
+   * registry answers 404 although the blob may still be stored. The registry's state, not a damaged
+   * file.
+   */
+  MISSING_REVISION("missing_revision", false),
+  /**
+   * A config or layer the tag's image needs is stored but not linked into the tag's repository
+   * ({@code _layers/.../link} gone, as {@code DELETE /v2/<name>/blobs/<digest>} leaves it): the
+   * registry answers 404 for it. The registry's state, not a damaged file.
+   */
+  MISSING_LAYER_LINK("missing_layer_link", false);
 
   private final String label;
+  private final boolean fileDamage;
 
   Damage(String label) {
+    this(label, true);
+  }
+
+  Damage(String label, boolean fileDamage) {
     this.label = label;
+    this.fileDamage = fileDamage;
   }
 
   public String label() {
     return label;
+  }
+
+  /**
+   * Whether this is damage to a file or folder, met and logged as a scan problem; the others
+   * describe what the registry would answer for a tag.
+   */
+  public boolean isFileDamage() {
+    return fileDamage;
   }
 }

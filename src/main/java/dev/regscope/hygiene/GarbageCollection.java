@@ -2,40 +2,32 @@ package dev.regscope.hygiene;
 
 import dev.regscope.core.BlobCensus;
 import dev.regscope.core.Digest;
-import dev.regscope.manifest.ChildManifest;
-import dev.regscope.manifest.ManifestSummary;
 import dev.regscope.model.Reclaimable;
 import dev.regscope.model.RepositoryHygiene;
 import dev.regscope.model.StoreHygiene;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
  * Decides, the way registry 2.8's mark-and-sweep collector does, which blobs a garbage collection
  * would delete, and what each repository costs. Pure: fed the blob census, each repository's
- * revisions and tags, and the summaries of the manifests (empty where a manifest is missing or
- * unreadable).
+ * revisions, tags and layer links, and the manifests.
  *
  * <p>Mode "unreferenced" is {@code garbage-collect}: every revision with a link file is marked with
  * the blobs its manifest references (an index references its children, which are revisions of their
  * own); every other blob is swept. Mode "untagged" is {@code --delete-untagged} done right: only
- * what tags reach is marked, children of tagged indexes included. Registry 2.8 deletes those
- * children too (distribution#3178); the tags that would break are counted instead.
+ * what tags keep is marked, children of tagged indexes included when they are revisions of the
+ * tag's repository. Registry 2.8 deletes those children too (distribution#3178); the tags that
+ * would break are counted instead. When 2.8's collector would stop with an error, or what it marks
+ * cannot be known, the mode's preview is withheld ({@link CollectorAborts}).
  *
  * <p>Blobs are numbered by the census, and what a manifest marks or reaches is worked out once per
  * manifest, then reused by every tag and repository naming it. Repositories are worked on in
@@ -45,16 +37,9 @@ public final class GarbageCollection {
   /** The result: store-wide numbers, and per repository by name. */
   public record Result(StoreHygiene store, Map<String, RepositoryHygiene> repositories) {}
 
-  /**
-   * What a tagged manifest reaches: stored blobs by census number, absent ones, and the manifests
-   * on the way.
-   */
-  private record Closure(int[] blobs, List<Digest> missing, Set<Digest> manifests) {}
-
   private final BlobCensus census;
-  private final Function<Digest, Optional<ManifestSummary>> summaries;
-  private final Map<Digest, Closure> closures;
-  private final Map<Digest, int[]> marks;
+  private final ManifestLookup manifests;
+  private final ManifestGraph graph;
 
   /**
    * Stamp arrays free for the next chunk of repositories: one per thread at work, not one per
@@ -66,7 +51,7 @@ public final class GarbageCollection {
    * Which repository last counted a blob, so a blob reached twice in one repository counts once.
    * Each thread has its own while it works on a chunk of repositories.
    */
-  private static final class Stamps {
+  static final class Stamps {
     final int[] stamp;
     int id;
 
@@ -92,32 +77,28 @@ public final class GarbageCollection {
     }
   }
 
-  private GarbageCollection(
-      BlobCensus census, Function<Digest, Optional<ManifestSummary>> summaries, int revisions) {
+  private GarbageCollection(BlobCensus census, ManifestLookup manifests, int revisions) {
     this.census = census;
-    this.summaries = summaries;
-    // One entry per distinct manifest at most: sized up front rather than grown while every core
-    // reads them.
-    this.closures = new ConcurrentHashMap<>(Math.max(16, revisions));
-    this.marks = new ConcurrentHashMap<>(Math.max(16, revisions));
+    this.manifests = manifests;
+    this.graph = new ManifestGraph(census, manifests, revisions);
   }
 
   /**
-   * @param summaries looked up from several threads at once
+   * @param repositories every repository of the store, whatever a filter exports: marking reads
+   *     them all
+   * @param manifests looked up from several threads at once
    */
   public static Result compute(
-      BlobCensus census,
-      List<RepositoryRefs> repositories,
-      Function<Digest, Optional<ManifestSummary>> summaries) {
+      BlobCensus census, List<RepositoryRefs> repositories, ManifestLookup manifests) {
     int revisions = repositories.stream().mapToInt(r -> r.revisions().size()).sum();
-    return new GarbageCollection(census, summaries, revisions).run(repositories);
+    return new GarbageCollection(census, manifests, revisions).run(repositories);
   }
 
   private Result run(List<RepositoryRefs> repositories) {
     int count = repositories.size();
     // Repositories are independent until their marks are merged: a large registry's thousands of
-    // them are
-    // worked on by every core, which takes this pass off the critical path of a first scan.
+    // them are worked on by every core, which takes this pass off the critical path of a first
+    // scan.
     int[][] markedPerRepository = new int[count][];
     inChunks(count, (r, stamps) -> markedPerRepository[r] = markedBy(repositories.get(r), stamps));
     BitSet markedByRevisions = new BitSet(census.count());
@@ -136,8 +117,8 @@ public final class GarbageCollection {
         count,
         (r, stamps) ->
             hygiene[r] =
-                hygieneOf(
-                    repositories.get(r), markedPerRepository[r], repositoriesMarking, stamps));
+                new RepositoryPass(graph, repositories.get(r))
+                    .run(markedPerRepository[r], repositoriesMarking, stamps, stamps.keptByTags));
     BitSet markedByTags = new BitSet(census.count());
     freeStamps.forEach(stamps -> markedByTags.or(stamps.keptByTags));
 
@@ -145,13 +126,22 @@ public final class GarbageCollection {
     for (int r = 0; r < count; r++) {
       perRepository.put(repositories.get(r).name(), hygiene[r]);
     }
+    long reachableBytes = 0;
+    for (int blob = markedByTags.nextSetBit(0);
+        blob >= 0;
+        blob = markedByTags.nextSetBit(blob + 1)) {
+      reachableBytes += census.size(blob);
+    }
     StoreHygiene store =
         new StoreHygiene(
             census.count(),
             census.totalBytes(),
             sweep(markedByRevisions),
             sweep(markedByTags),
-            census.complete());
+            markedByTags.cardinality(),
+            reachableBytes,
+            census.complete(),
+            CollectorAborts.find(repositories, manifests, census.complete()));
     return new Result(store, perRepository);
   }
 
@@ -188,7 +178,7 @@ public final class GarbageCollection {
     int[] marked = new int[16];
     int n = 0;
     for (Digest revision : repository.revisions()) {
-      for (int blob : marks(revision)) {
+      for (int blob : graph.marks(revision)) {
         if (stamps.first(blob)) {
           if (n == marked.length) {
             marked = Arrays.copyOf(marked, n * 2);
@@ -200,157 +190,7 @@ public final class GarbageCollection {
     return Arrays.copyOf(marked, n);
   }
 
-  /**
-   * Sizes, untagged revisions and missing blobs of one repository; marks in the stamps what its
-   * tags keep.
-   */
-  private RepositoryHygiene hygieneOf(
-      RepositoryRefs repository, int[] marked, int[] repositoriesMarking, Stamps stamps) {
-    Set<Digest> revisions = new HashSet<>(repository.revisions());
-    Set<Digest> reachedManifests = new HashSet<>();
-    Set<Digest> missing = new HashSet<>();
-    long size = 0;
-    for (Digest tagged : repository.tags()) {
-      Closure closure = closure(tagged);
-      boolean keeps = revisions.contains(tagged); // the collector only enumerates revisions
-      for (int blob : closure.blobs()) {
-        if (keeps) {
-          stamps.keptByTags.set(blob);
-        }
-        if (stamps.first(blob)) {
-          size += census.size(blob);
-        }
-      }
-      missing.addAll(closure.missing());
-      reachedManifests.addAll(closure.manifests());
-    }
-    long exclusive = 0;
-    for (int blob : marked) {
-      if (repositoriesMarking[blob] == 1) {
-        exclusive += census.size(blob);
-      }
-    }
-    long untagged = 0;
-    for (Digest revision : revisions) {
-      if (!reachedManifests.contains(revision)) {
-        untagged++;
-      }
-    }
-    return new RepositoryHygiene(
-        size,
-        exclusive,
-        untagged,
-        census.complete() ? missing.size() : 0,
-        brokenByDeleteUntagged(repository, revisions));
-  }
-
-  /**
-   * What one revision marks in the unreferenced mode: its manifest and what the manifest
-   * references.
-   */
-  private int[] marks(Digest revision) {
-    int[] known = marks.get(revision);
-    if (known != null) {
-      return known;
-    }
-    List<Digest> blobs = new ArrayList<>();
-    blobs.add(revision);
-    summaries.apply(revision).ifPresent(summary -> blobs.addAll(References.of(summary)));
-    int[] indexes = blobs.stream().mapToInt(census::indexOf).filter(i -> i >= 0).toArray();
-    marks.put(revision, indexes);
-    return indexes;
-  }
-
-  /**
-   * What a tagged manifest reaches (children of indexes recursively), worked out once per manifest.
-   */
-  private Closure closure(Digest root) {
-    Closure known = closures.get(root);
-    if (known != null) {
-      return known;
-    }
-    Optional<ManifestSummary> rootSummary = summaries.apply(root);
-    if (rootSummary.isEmpty() || rootSummary.get().children().isEmpty()) {
-      // An image (most tags): itself and what it references, no walk needed.
-      List<Digest> blobs = new ArrayList<>();
-      blobs.add(root);
-      rootSummary.ifPresent(summary -> blobs.addAll(References.stored(summary)));
-      Closure closure = toClosure(blobs, Set.of(root));
-      closures.put(root, closure);
-      return closure;
-    }
-    Set<Digest> manifests = new HashSet<>();
-    Set<Digest> blobs = new HashSet<>();
-    Deque<Digest> pending = new ArrayDeque<>();
-    pending.push(root);
-    while (!pending.isEmpty()) {
-      Digest manifest = pending.pop();
-      if (!manifests.add(manifest)) {
-        continue; // cycles and shared children cost nothing more
-      }
-      blobs.add(manifest);
-      Optional<ManifestSummary> summary = summaries.apply(manifest);
-      if (summary.isEmpty()) {
-        continue; // missing or unreadable: the manifest itself is all that is known
-      }
-      blobs.addAll(References.stored(summary.get()));
-      for (ChildManifest child : summary.get().children()) {
-        pending.push(child.descriptor().digest());
-      }
-    }
-    Closure closure = toClosure(blobs, manifests);
-    closures.put(root, closure);
-    return closure;
-  }
-
-  /**
-   * Numbers the blobs by the census; repeats (a layer listed twice) are counted once by the
-   * callers' stamps.
-   */
-  private Closure toClosure(java.util.Collection<Digest> blobs, Set<Digest> manifests) {
-    List<Digest> missing = List.of();
-    int[] indexes = new int[blobs.size()];
-    int n = 0;
-    for (Digest blob : blobs) {
-      int index = census.indexOf(blob);
-      if (index >= 0) {
-        indexes[n++] = index;
-      } else {
-        if (missing.isEmpty()) {
-          missing = new ArrayList<>();
-        }
-        missing.add(blob);
-      }
-    }
-    return new Closure(Arrays.copyOf(indexes, n), missing, manifests);
-  }
-
-  /**
-   * Tags that registry 2.8's {@code --delete-untagged} would break: tags of an index with a child
-   * (at any depth) that is a revision of the repository no tag names, which 2.8 deletes as
-   * untagged.
-   */
-  private long brokenByDeleteUntagged(RepositoryRefs repository, Set<Digest> revisions) {
-    Set<Digest> tagged = null;
-    long broken = 0;
-    for (Digest tag : repository.tags()) {
-      Closure closure = closure(tag);
-      if (closure.manifests().size() < 2 || !revisions.contains(tag)) {
-        continue; // an image, or a tag the collector does not see
-      }
-      if (tagged == null) {
-        tagged = new HashSet<>(repository.tags());
-      }
-      for (Digest manifest : closure.manifests()) {
-        if (!manifest.equals(tag) && revisions.contains(manifest) && !tagged.contains(manifest)) {
-          broken++;
-          break;
-        }
-      }
-    }
-    return broken;
-  }
-
+  /** The blobs not marked, with their bytes. */
   private Reclaimable sweep(BitSet marked) {
     List<Digest> blobs = new ArrayList<>();
     long bytes = 0;

@@ -1,62 +1,67 @@
 package dev.regscope.metrics;
 
+import dev.regscope.core.Damage;
+import dev.regscope.core.Digest;
 import dev.regscope.model.RepositoryHygiene;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.StoreHygiene;
 import dev.regscope.model.UploadStats;
 import io.prometheus.client.Collector.MetricFamilySamples;
+import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.GaugeMetricFamily;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The storage-hygiene families of a snapshot: blob store, garbage collection, per-repository costs,
- * uploads.
+ * The storage-hygiene families of a snapshot: per-repository costs and damage, referrers, tag info,
+ * uploads; the garbage-collection ones come from {@link GcFamilies}.
  */
 final class HygieneFamilies {
   private static final List<String> REPO = List.of("repository");
-  private static final List<String> MODE = List.of("mode");
   private static final List<String> TAG = List.of("repository", "tag");
   private static final List<String> TAG_INFO = List.of("repository", "tag", "digest", "media_type");
 
+  private static final List<String> TAG_REASON = List.of("repository", "tag", "reason");
+
   private HygieneFamilies() {}
 
-  static void add(Snapshot snapshot, SeriesFilter filter, List<MetricFamilySamples> families) {
-    StoreHygiene store = snapshot.store();
-    if (store.complete()) {
-      // Only a complete census tells what is absent: with a prefix folder unreadable, nothing here
-      // is exported.
-      families.add(
-          new GaugeMetricFamily("regscope_blobs", "Blobs in the blob store.", store.blobs()));
-      families.add(
-          new GaugeMetricFamily(
-              "regscope_blobs_size_bytes",
-              "Size of the blob store: the data files of every blob.",
-              store.blobBytes()));
-      GaugeMetricFamily blobs =
-          new GaugeMetricFamily(
-              "regscope_gc_reclaimable_blobs",
-              "Blobs garbage collection would delete: mode unreferenced is garbage-collect, mode untagged is "
-                  + "--delete-untagged keeping the children of tagged indexes.",
-              MODE);
-      GaugeMetricFamily bytes =
-          new GaugeMetricFamily(
-              "regscope_gc_reclaimable_bytes",
-              "Size on disk of the blobs in regscope_gc_reclaimable_blobs.",
-              MODE);
-      blobs.addMetric(List.of("unreferenced"), store.unreferenced().blobs().size());
-      bytes.addMetric(List.of("unreferenced"), store.unreferenced().bytes());
-      blobs.addMetric(List.of("untagged"), store.untagged().blobs().size());
-      bytes.addMetric(List.of("untagged"), store.untagged().bytes());
-      families.add(blobs);
-      families.add(bytes);
-    }
+  /** One info sample per exported tag, readable or broken, in name order. */
+  private static Stream<Sample> tagInfo(RepositoryStats repository, SeriesFilter filter) {
+    Stream<Sample> readable =
+        repository.tags().stream()
+            .filter(tag -> filter.exportsTag(tag.name()))
+            .map(tag -> info(repository, tag.name(), tag.digest(), tag.mediaType()));
+    Stream<Sample> broken =
+        repository.brokenTags().stream()
+            .filter(tag -> filter.exportsTag(tag.name()))
+            .map(tag -> info(repository, tag.name(), tag.digest(), tag.mediaType()));
+    return Stream.concat(readable, broken);
+  }
 
+  private static Sample info(
+      RepositoryStats repository, String tag, Digest digest, String mediaType) {
+    return new Sample(
+        "repository_tag_info",
+        TAG_INFO,
+        List.of(
+            repository.name(),
+            tag,
+            digest == null ? "" : digest.toString(),
+            mediaType == null ? "" : mediaType),
+        1);
+  }
+
+  static void add(Snapshot snapshot, SeriesFilter filter, List<MetricFamilySamples> families) {
+    GcFamilies.add(snapshot, families);
+    StoreHygiene store = snapshot.store();
     GaugeMetricFamily size =
         new GaugeMetricFamily(
             "repository_size_bytes",
-            "Distinct blobs reachable from the repository's tags (manifests, configs, layers), each counted once.",
+            "Distinct blobs the repository's tags keep (manifests, index children, configs, layers), each "
+                + "counted once.",
             REPO);
     GaugeMetricFamily exclusive =
         new GaugeMetricFamily(
@@ -66,29 +71,46 @@ final class HygieneFamilies {
     GaugeMetricFamily untagged =
         new GaugeMetricFamily(
             "repository_untagged_manifests",
-            "Revisions no tag reaches, directly or as a child of a tagged index.",
+            "Revisions no tag keeps, directly or as a child of a tagged index; referrers not included.",
             REPO);
     GaugeMetricFamily missing =
         new GaugeMetricFamily(
             "repository_missing_blobs",
             "Blobs a tag's image references that the blob store does not hold: the image cannot be pulled.",
             REPO);
-    GaugeMetricFamily wouldBreak =
+    GaugeMetricFamily referrers =
         new GaugeMetricFamily(
-            "regscope_gc_delete_untagged_broken_tags",
-            "Tags registry 2.8 garbage-collect --delete-untagged would break: multi-platform indexes whose children "
-                + "carry no tag of their own (distribution#3178).",
-            REPO);
+            "repository_referrers",
+            "Revisions that refer to another manifest (OCI 1.1 subject, or children of a sha256-<hex> tag): "
+                + "signatures, SBOMs, attestations, by kind.",
+            List.of("repository", "kind"));
+    GaugeMetricFamily unpullable =
+        new GaugeMetricFamily(
+            "regscope_unpullable_tags",
+            "Tags whose manifests the registry serves but whose image cannot be pulled: a config or layer is "
+                + "missing from the blob store or not linked into the repository, by reason.",
+            List.of("repository", "reason"));
+    // Sums over every repository's marks hold only when every repository's links could be read.
+    boolean storeWide = store.complete() && store.linksComplete();
     for (RepositoryStats repository : snapshot.repositories()) {
       List<String> labels = List.of(repository.name());
       RepositoryHygiene hygiene = repository.hygiene();
-      size.addMetric(labels, hygiene.sizeBytes());
-      exclusive.addMetric(labels, hygiene.exclusiveSizeBytes());
-      untagged.addMetric(labels, hygiene.untaggedManifests());
+      if (hygiene.linksComplete()) {
+        size.addMetric(labels, hygiene.sizeBytes());
+        untagged.addMetric(labels, hygiene.untaggedManifests());
+        GcFamilies.addByKind(referrers, repository.name(), hygiene.referrers());
+      }
+      if (storeWide) {
+        exclusive.addMetric(labels, hygiene.exclusiveSizeBytes());
+      }
       if (store.complete()) {
         missing.addMetric(labels, hygiene.missingBlobs());
       }
-      wouldBreak.addMetric(labels, hygiene.deleteUntaggedBrokenTags());
+      Map<Damage, Integer> reasons = new TreeMap<>();
+      hygiene.unpullableTags().forEach(tag -> reasons.merge(tag.reason(), 1, Integer::sum));
+      reasons.forEach(
+          (reason, count) ->
+              unpullable.addMetric(List.of(repository.name(), reason.label()), count));
     }
     families.addAll(
         List.of(
@@ -96,7 +118,22 @@ final class HygieneFamilies {
             exclusive,
             untagged,
             missing,
-            wouldBreak,
+            referrers,
+            unpullable,
+            TagSamples.perRepository(
+                "repository_tag_unpullable",
+                "Present (1) for each tag whose image cannot be pulled, with the reason.",
+                snapshot,
+                repository ->
+                    repository.hygiene().unpullableTags().stream()
+                        .filter(tag -> filter.exportsTag(tag.name()))
+                        .map(
+                            tag ->
+                                new Sample(
+                                    "repository_tag_unpullable",
+                                    TAG_REASON,
+                                    List.of(repository.name(), tag.name(), tag.reason().label()),
+                                    1))),
             TagSamples.family(
                 "repository_tag_pushed_timestamp_seconds",
                 "Unix time the tag was pointed at its manifest (its link file's modification time).",
@@ -110,21 +147,12 @@ final class HygieneFamilies {
                             TAG,
                             List.of(repository.name(), tag.name()),
                             tag.pushedAt().toEpochMilli() / 1e3)),
-            TagSamples.family(
+            TagSamples.perRepository(
                 "repository_tag_info",
-                "The manifest a tag names, as labels; the value is always 1.",
+                "The manifest a tag names, as labels (empty where the link or the blob cannot be read), for"
+                    + " every tag, broken ones included; the value is always 1.",
                 snapshot,
-                filter,
-                (repository, tag) ->
-                    TagSamples.sample(
-                        "repository_tag_info",
-                        TAG_INFO,
-                        List.of(
-                            repository.name(),
-                            tag.name(),
-                            tag.digest().toString(),
-                            tag.mediaType()),
-                        1))));
+                repository -> tagInfo(repository, filter))));
 
     GaugeMetricFamily uploads =
         new GaugeMetricFamily(

@@ -69,7 +69,8 @@ public final class RegistryCollector extends Collector implements Collector.Desc
     GaugeMetricFamily broken =
         new GaugeMetricFamily(
             "regscope_broken_tags",
-            "Tags whose manifest or a child manifest is missing or unreadable, by reason.",
+            "Tags the registry cannot serve: their manifest or a child manifest is missing, unreadable or"
+                + " not a revision of the repository, by reason.",
             List.of("repository", "reason"));
 
     for (RepositoryStats repository : snapshot.repositories()) {
@@ -181,7 +182,9 @@ public final class RegistryCollector extends Collector implements Collector.Desc
             List.of("reason"));
     for (Damage damage : Damage.values()) {
       // Every reason is exported from the start, so rate() and increase() see the first error.
-      errors.addMetric(List.of(damage.label()), state.errorTotals().getOrDefault(damage, 0L));
+      if (damage.isFileDamage()) {
+        errors.addMetric(List.of(damage.label()), state.errorTotals().getOrDefault(damage, 0L));
+      }
     }
     families.add(errors);
     families.add(

@@ -10,6 +10,7 @@ import java.util.AbstractList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -36,18 +37,30 @@ final class TagSamples extends AbstractList<Sample> {
       Snapshot snapshot,
       SeriesFilter filter,
       BiFunction<RepositoryStats, TagStats, Stream<Sample>> perTag) {
+    return perRepository(
+        name,
+        help,
+        snapshot,
+        repository ->
+            repository.tags().stream()
+                .filter(tag -> filter.exportsTag(tag.name()))
+                .flatMap(tag -> perTag.apply(repository, tag)));
+  }
+
+  /**
+   * A family whose samples {@code perRepository} makes for each repository (it applies the tag
+   * filter itself), made from the snapshot each time it is iterated.
+   */
+  static MetricFamilySamples perRepository(
+      String name,
+      String help,
+      Snapshot snapshot,
+      Function<RepositoryStats, Stream<Sample>> perRepository) {
     return new MetricFamilySamples(
         name,
         Type.GAUGE,
         help,
-        new TagSamples(
-            () ->
-                snapshot.repositories().stream()
-                    .flatMap(
-                        repository ->
-                            repository.tags().stream()
-                                .filter(tag -> filter.exportsTag(tag.name()))
-                                .flatMap(tag -> perTag.apply(repository, tag)))));
+        new TagSamples(() -> snapshot.repositories().stream().flatMap(perRepository)));
   }
 
   /** One sample of {@code name} with these labels. */

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regscope.model.GcMode;
 import dev.regscope.model.Reclaimable;
 import dev.regscope.model.RepositoryStats;
+import dev.regscope.model.StoreHygiene;
 import dev.regscope.model.UploadStats;
+import dev.regscope.model.Withheld;
 import java.io.IOException;
 import java.io.Writer;
 
@@ -26,7 +29,9 @@ public final class HygieneReportJson {
     totals.put("repositories", report.totals().repositories());
     totals.put("tags", report.totals().tags());
     totals.put("brokenTags", report.totals().brokenTags());
+    totals.put("unpullableTags", report.totals().unpullableTags());
     totals.put("untaggedManifests", report.totals().untaggedManifests());
+    totals.put("referrers", report.totals().referrers());
     totals.put("missingBlobs", report.totals().missingBlobs());
     totals.put("blobStoreComplete", report.store().complete());
     totals.put("blobs", report.store().blobs());
@@ -43,15 +48,19 @@ public final class HygieneReportJson {
     ObjectNode gc = root.putObject("garbageCollection");
     gc.set(
         "unreferenced",
-        reclaimable(
-            report.store().unreferenced(),
-            "registry garbage-collect /etc/docker/registry/config.yml"));
+        mode(
+            report.store(),
+            GcMode.UNREFERENCED,
+            "registry garbage-collect " + GcReportText.CONFIG));
     gc.set(
         "untagged",
-        reclaimable(
-            report.store().untagged(),
-            "registry garbage-collect --delete-untagged /etc/docker/registry/config.yml"));
+        mode(
+            report.store(),
+            GcMode.UNTAGGED,
+            "registry garbage-collect --delete-untagged " + GcReportText.CONFIG));
     gc.put("deleteUntaggedWouldBreakTags", report.deleteUntaggedBrokenTags());
+    ObjectNode referrers = gc.putObject("deleteUntaggedWouldDeleteReferrers");
+    report.deleteUntaggedReferrers().forEach((kind, count) -> referrers.put(kind.label(), count));
     ArrayNode broken = root.putArray("brokenTags");
     report
         .brokenTags()
@@ -61,7 +70,19 @@ public final class HygieneReportJson {
                     .addObject()
                     .put("repository", b.repository())
                     .put("tag", b.tag())
-                    .put("reason", b.reason()));
+                    .put("reason", b.reason())
+                    .put("digest", b.digest()));
+    ArrayNode unpullable = root.putArray("unpullableTags");
+    for (var u : report.unpullableTags()) {
+      ObjectNode tag =
+          unpullable
+              .addObject()
+              .put("repository", u.repository())
+              .put("tag", u.tag().name())
+              .put("reason", u.tag().reason().label());
+      ArrayNode failing = tag.putArray("failingBlobs");
+      u.tag().missing().forEach(d -> failing.add(d.toString()));
+    }
     ArrayNode untagged = root.putArray("untaggedManifests");
     report
         .untagged()
@@ -83,11 +104,25 @@ public final class HygieneReportJson {
     JSON.writeValue(out, root);
   }
 
-  private static ObjectNode reclaimable(Reclaimable reclaimable, String command) {
+  /** A mode's preview: blobs and bytes, or, where withheld, why, with the causes. */
+  private static ObjectNode mode(StoreHygiene store, GcMode mode, String command) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("blobs", reclaimable.blobs().size())
-        .put("bytes", reclaimable.bytes())
-        .put("command", command);
+    node.put("command", command);
+    if (store.previewed(mode)) {
+      Reclaimable reclaimable = store.reclaimable(mode);
+      node.put("blobs", reclaimable.blobs().size()).put("bytes", reclaimable.bytes());
+    }
+    ArrayNode withheld = node.putArray("withheld");
+    for (Withheld reason : store.withheld()) {
+      if (reason.mode() != mode) {
+        continue;
+      }
+      ObjectNode entry = withheld.addObject().put("reason", reason.reason().label());
+      ArrayNode causes = entry.putArray("causes");
+      reason
+          .causes()
+          .forEach(c -> causes.addObject().put("where", c.where()).put("what", c.what()));
+    }
     return node;
   }
 }

@@ -4,6 +4,7 @@ import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.StoreHygiene;
 import dev.regscope.model.UploadStats;
 import dev.regscope.report.HygieneReport.BrokenTagLine;
+import dev.regscope.report.HygieneReport.UnpullableTagLine;
 import java.io.PrintWriter;
 import java.time.Duration;
 
@@ -21,8 +22,13 @@ public final class HygieneReportText {
     HygieneReport.Totals totals = report.totals();
     StoreHygiene store = report.store();
     out.printf(
-        "%d repositories, %d tags (%d broken), %d untagged manifests",
-        totals.repositories(), totals.tags(), totals.brokenTags(), totals.untaggedManifests());
+        "%d repositories, %d tags (%d broken, %d unpullable), %d untagged manifests, %d referrers",
+        totals.repositories(),
+        totals.tags(),
+        totals.brokenTags(),
+        totals.unpullableTags(),
+        totals.untaggedManifests(),
+        totals.referrers());
     if (store.complete()) {
       out.printf(", %d blobs, %s%n", store.blobs(), HumanBytes.format(store.blobBytes()));
     } else {
@@ -42,21 +48,7 @@ public final class HygieneReportText {
     }
 
     if (store.complete()) {
-      out.printf("%nGarbage collection would free:%n");
-      out.printf(
-          "  %s in %d blobs no manifest references:%n      registry garbage-collect /etc/docker/registry/config.yml%n",
-          HumanBytes.format(store.unreferenced().bytes()), store.unreferenced().blobs().size());
-      out.printf(
-          "  %s in %d blobs no tag reaches (untagged manifests included):%n"
-              + "      registry garbage-collect --delete-untagged /etc/docker/registry/config.yml%n",
-          HumanBytes.format(store.untagged().bytes()), store.untagged().blobs().size());
-      if (report.deleteUntaggedBrokenTags() > 0) {
-        out.printf(
-            "  WARNING: registry 2.8's --delete-untagged also deletes the children of multi-platform images"
-                + " (distribution#3178):%n  it would break %d tags. Run it only with a fixed registry version.%n",
-            report.deleteUntaggedBrokenTags());
-      }
-      out.println("  Stop the registry or make it read-only while it collects.");
+      GcReportText.write(report, out);
     }
 
     if (!report.brokenTags().isEmpty()) {
@@ -70,6 +62,25 @@ public final class HygieneReportText {
         out.printf(
             "  ... and %d more (regscope report --format json lists all)%n",
             report.brokenTags().size() - BROKEN_SHOWN);
+      }
+    }
+    if (!report.unpullableTags().isEmpty()) {
+      out.printf("%nTags that cannot be pulled (their manifests are served, a blob is not):%n");
+      report.unpullableTags().stream()
+          .limit(BROKEN_SHOWN)
+          .forEach(
+              (UnpullableTagLine u) ->
+                  out.printf(
+                      "  %s:%s  %s  (%d blobs, first %s)%n",
+                      u.repository(),
+                      u.tag().name(),
+                      u.tag().reason().label(),
+                      u.tag().missing().size(),
+                      u.tag().missing().get(0)));
+      if (report.unpullableTags().size() > BROKEN_SHOWN) {
+        out.printf(
+            "  ... and %d more (regscope report --format json lists all)%n",
+            report.unpullableTags().size() - BROKEN_SHOWN);
       }
     }
     if (totals.missingBlobs() > 0) {

@@ -10,10 +10,14 @@ import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.ScanProblem;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
+import dev.regscope.model.UnpullableTag;
 import java.io.IOException;
 import java.io.Writer;
 
-/** The script view of a scan: every repository, tag, broken tag and problem, as stable JSON. */
+/**
+ * The script view of a scan: every repository, tag, broken and unpullable tag and problem, as
+ * stable JSON.
+ */
 public final class ScanJson {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -56,7 +60,20 @@ public final class ScanJson {
       }
       ArrayNode broken = repository.putArray("brokenTags");
       for (BrokenTag b : r.brokenTags()) {
-        broken.addObject().put("name", b.name()).put("reason", b.reason().label());
+        ObjectNode tag = broken.addObject().put("name", b.name()).put("reason", b.reason().label());
+        if (b.digest() != null) {
+          tag.put("digest", b.digest().toString());
+        }
+        if (b.mediaType() != null) {
+          tag.put("mediaType", b.mediaType());
+        }
+      }
+      ArrayNode unpullable = repository.putArray("unpullableTags");
+      for (UnpullableTag u : r.hygiene().unpullableTags()) {
+        ObjectNode tag =
+            unpullable.addObject().put("name", u.name()).put("reason", u.reason().label());
+        ArrayNode missing = tag.putArray("failingBlobs");
+        u.missing().forEach(d -> missing.add(d.toString()));
       }
     }
     ArrayNode problems = root.putArray("problems");

@@ -11,6 +11,7 @@ import dev.regscope.scan.Resolution.Resolved;
 import dev.regscope.scan.Resolution.Unresolved;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -143,7 +144,8 @@ final class ImageResolver {
         layers,
         size,
         0,
-        List.of(new Leaf(Optional.empty(), layers, size)));
+        List.of(new Leaf(Optional.empty(), layers, size)),
+        List.of());
   }
 
   private Resolution schema1(Digest digest, ManifestSummary summary) {
@@ -164,12 +166,15 @@ final class ImageResolver {
     long size = 0;
     int height = 0;
     List<Leaf> leaves = new ArrayList<>();
+    Set<Digest> descendants = new LinkedHashSet<>();
     for (ChildManifest child : summary.children()) {
       Resolution resolution = resolve(child.descriptor().digest(), depth + 1, ancestors);
       if (resolution instanceof Unresolved) {
         return resolution;
       }
       Resolved part = (Resolved) resolution;
+      descendants.add(child.descriptor().digest());
+      descendants.addAll(part.descendants());
       height = Math.max(height, part.indexHeight());
       layers += part.layers();
       size = saturatingAdd(size, part.sizeBytes());
@@ -185,7 +190,14 @@ final class ImageResolver {
     if (size < 0) {
       return sizesPastLongMax(digest);
     }
-    return new Resolved(ManifestKind.INDEX, summary.mediaType(), layers, size, height + 1, leaves);
+    return new Resolved(
+        ManifestKind.INDEX,
+        summary.mediaType(),
+        layers,
+        size,
+        height + 1,
+        leaves,
+        List.copyOf(descendants));
   }
 
   private Unresolved sizesPastLongMax(Digest digest) {

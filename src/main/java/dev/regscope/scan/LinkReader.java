@@ -16,8 +16,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Reads a repository's tag links and counts its revisions: the small files a scan reads most. */
+/** Reads a repository's tag links: the small files a scan reads most. */
 final class LinkReader {
   private static final String[] CURRENT_LINK = {"current", "link"};
 
@@ -35,16 +36,19 @@ final class LinkReader {
   RepositoryContents read(RepositoryDir repository) {
     if (!repository.hasManifests()) {
       // Only _layers: blobs were pushed but no manifest yet, an ordinary moment in a push.
-      return new RepositoryContents(List.of(), List.of(), List.of());
+      return new RepositoryContents(List.of(), List.of(), false, true);
     }
     List<TagLink> tags = new ArrayList<>();
     List<BrokenTag> broken = new ArrayList<>();
     Path tagsDir = StorageLayout.tagsDir(repository.path());
+    boolean hasTagsFolder = true;
+    boolean listed = true;
     try {
       for (EntryFile file : reader.listAndRead(tagsDir, CURRENT_LINK, MAX_LINK_BYTES)) {
         readTag(tagsDir.resolve(file.entry().name()), file, tags, broken);
       }
     } catch (NoSuchFileException e) {
+      hasTagsFolder = false;
       if (!reader.exists(repository.path())) {
         problems.add(
             repository.path(), Damage.VANISHED, "repository folder vanished during the scan");
@@ -55,16 +59,23 @@ final class LinkReader {
             "repository " + repository.name() + " has no tags folder");
       }
     } catch (IOException e) {
+      listed = false;
       if (reader.isSymbolicLink(tagsDir)) {
         problems.add(tagsDir, Damage.SYMLINK, "tags folder is a symbolic link, not followed");
       } else {
         problems.add(
-            tagsDir, Damage.READ_ERROR, "tags folder cannot be listed (" + e.getMessage() + ")");
+            tagsDir,
+            Damage.READ_ERROR,
+            "tags folder cannot be listed (" + LinkedDigests.describe(e) + ")");
       }
     }
     tags.sort((a, b) -> a.tag().compareTo(b.tag()));
     broken.sort((a, b) -> a.name().compareTo(b.name()));
-    return new RepositoryContents(tags, broken, revisions(repository));
+    // A tag whose link could not be read may name any revision: what tags keep is then unknown.
+    boolean complete =
+        broken.stream()
+            .noneMatch(b -> b.reason() == Damage.READ_ERROR || b.reason() == Damage.SYMLINK);
+    return new RepositoryContents(tags, broken, hasTagsFolder, complete && listed);
   }
 
   private void readTag(Path tagDir, EntryFile file, List<TagLink> tags, List<BrokenTag> broken) {
@@ -76,6 +87,7 @@ final class LinkReader {
       return;
     }
     if (entry.type() != EntryType.DIRECTORY) {
+      unstatable(tagDir).ifPresent(broken::add);
       return; // not a tag folder, or one deleted since the listing
     }
     Path link = StorageLayout.currentLink(tagDir);
@@ -113,38 +125,21 @@ final class LinkReader {
   }
 
   /**
-   * Revisions whose link file exists: 2.8 removes only the link on delete and leaves the folder
-   * behind.
+   * A tag folder whose type could not be read (its stat failed for a reason other than its absence)
+   * is a broken tag and a problem, never a silent skip; a plain file or a vanished folder is none.
    */
-  private List<Digest> revisions(RepositoryDir repository) {
-    Path revisions = StorageLayout.revisionsDir(repository.path());
-    List<Digest> found = new ArrayList<>();
-    List<String> algorithms;
+  private Optional<BrokenTag> unstatable(Path tagDir) {
     try {
-      algorithms = reader.names(revisions);
+      reader.modifiedTime(tagDir);
+      return Optional.empty();
+    } catch (NoSuchFileException vanished) {
+      return Optional.empty();
     } catch (IOException e) {
-      return found; // pushed by no manifest yet, or deleted meanwhile
+      problems.add(
+          tagDir,
+          Damage.READ_ERROR,
+          "tag folder cannot be read (" + LinkedDigests.describe(e) + ")");
+      return Optional.of(new BrokenTag(tagDir.getFileName().toString(), Damage.READ_ERROR));
     }
-    for (String algorithm : algorithms) {
-      try {
-        for (String hex :
-            reader.containing(revisions.resolve(algorithm), StorageLayout.REVISION_LINK)) {
-          try {
-            found.add(new Digest(algorithm, hex));
-          } catch (IllegalArgumentException notADigest) {
-            problems.add(
-                revisions.resolve(algorithm).resolve(hex),
-                Damage.BAD_LINK,
-                "revision folder is not named by a digest");
-          }
-        }
-      } catch (IOException e) {
-        problems.add(
-            revisions.resolve(algorithm),
-            Damage.VANISHED,
-            "revisions folder vanished during the scan");
-      }
-    }
-    return found;
   }
 }

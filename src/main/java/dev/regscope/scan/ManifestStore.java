@@ -2,6 +2,7 @@ package dev.regscope.scan;
 
 import dev.regscope.core.Damage;
 import dev.regscope.core.Digest;
+import dev.regscope.hygiene.ManifestLookup;
 import dev.regscope.manifest.ManifestException;
 import dev.regscope.manifest.ManifestParser;
 import dev.regscope.manifest.ManifestSummary;
@@ -21,7 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * a problem.
  */
 final class ManifestStore
-    implements ImageResolver.Manifests, ImageResolver.BlobSizes, ImageResolver.Damaged {
+    implements ImageResolver.Manifests,
+        ImageResolver.BlobSizes,
+        ImageResolver.Damaged,
+        ManifestLookup {
   /** The registry refuses manifests larger than this, so a larger "manifest" is not read at all. */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -30,9 +34,6 @@ final class ManifestStore
   private final ManifestCache cache;
   private final ScanProblems problems;
 
-  /**
-   * Every manifest looked up in this scan and what came of it: each is read at most once per scan.
-   */
   /**
    * Every digest looked up in this scan, with the first instance of it met, which tags and refs
    * then share.
@@ -88,9 +89,18 @@ final class ManifestStore
    * The summary of a manifest as this scan finds it (looked up now if it was not yet), empty if it
    * is missing or unreadable. Unlike the cache, which keeps a summary after its blob is deleted.
    */
-  Optional<ManifestSummary> summary(Digest digest) {
+  @Override
+  public Optional<ManifestSummary> summary(Digest digest) {
     return get(digest) instanceof ManifestResult.Found found
         ? Optional.of(found.summary())
+        : Optional.empty();
+  }
+
+  @Override
+  public Optional<Damage> unreadable(Digest digest) {
+    return get(digest) instanceof ManifestResult.Failed failed
+            && failed.damage() != Damage.MISSING_BLOB
+        ? Optional.of(failed.damage())
         : Optional.empty();
   }
 

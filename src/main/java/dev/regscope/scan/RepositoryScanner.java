@@ -1,7 +1,9 @@
 package dev.regscope.scan;
 
+import dev.regscope.core.Damage;
 import dev.regscope.core.Digest;
 import dev.regscope.hygiene.RepositoryRefs;
+import dev.regscope.hygiene.TagRef;
 import dev.regscope.manifest.ManifestKind;
 import dev.regscope.manifest.Platform;
 import dev.regscope.model.BrokenTag;
@@ -18,8 +20,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Turns one repository folder into its stats within a scan: links, images, revisions, uploads. */
@@ -32,6 +36,7 @@ final class RepositoryScanner {
 
   private final TreeReader reader;
   private final LinkReader links;
+  private final LinkedDigests linked;
   private final UploadReader uploads;
   private final ImageResolver resolver;
   private final ManifestStore manifests;
@@ -44,12 +49,14 @@ final class RepositoryScanner {
   RepositoryScanner(
       TreeReader reader,
       LinkReader links,
+      LinkedDigests linked,
       UploadReader uploads,
       ImageResolver resolver,
       ManifestStore manifests,
       Map<String, RepositoryStats> previous) {
     this.reader = reader;
     this.links = links;
+    this.linked = linked;
     this.uploads = uploads;
     this.resolver = resolver;
     this.manifests = manifests;
@@ -62,44 +69,81 @@ final class RepositoryScanner {
       return new Scanned(null, null, inProgress);
     }
     RepositoryContents contents = links.read(repository);
-    List<Digest> revisions = new ArrayList<>(contents.revisions().size());
-    for (Digest revision : contents.revisions()) {
+    LinkedDigests.Listing listing = linked.revisions(repository);
+    List<Digest> revisions = new ArrayList<>(listing.digests().size());
+    for (Digest revision : listing.digests()) {
       manifests.get(
           revision); // untagged revisions matter to the collector: read (or find cached) every one
       revisions.add(manifests.canonical(revision));
     }
+    Set<Digest> isRevision = new HashSet<>(revisions);
     Map<String, TagStats> before = previousTags(repository.name());
     List<TagStats> tags = new ArrayList<>();
     List<BrokenTag> broken = new ArrayList<>(contents.brokenTags());
-    List<Digest> tagged = new ArrayList<>();
+    List<TagRef> refs = new ArrayList<>(contents.tags().size());
     for (TagLink link : contents.tags()) {
       Resolution resolution = resolver.resolve(link.digest());
       Digest digest = manifests.canonical(link.digest());
-      tagged.add(digest);
-      if (resolution instanceof Unresolved unresolved) {
-        broken.add(new BrokenTag(link.tag(), unresolved.damage()));
-      } else {
-        Resolved image = (Resolved) resolution;
-        TagStats last = before.get(link.tag());
-        TagStats now =
-            new TagStats(
-                link.tag(),
-                digest,
-                image.mediaType(),
-                image.layers(),
-                image.sizeBytes(),
-                image.kind() == ManifestKind.INDEX ? byPlatform(image.leaves()) : List.of(),
-                pushedAt(repository, link, last));
-        // An unchanged tag keeps last scan's object: the published snapshot and the one being built
-        // share it,
-        // instead of a large registry holding every tag twice while it rescans.
-        tags.add(now.equals(last) ? last : now);
+      Damage damage =
+          resolution instanceof Unresolved unresolved
+              ? unresolved.damage()
+              : served((Resolved) resolution, digest, isRevision);
+      refs.add(new TagRef(link.tag(), digest, damage != null));
+      if (damage != null) {
+        broken.add(new BrokenTag(link.tag(), damage, digest, mediaTypeOf(digest)));
+        continue;
       }
+      Resolved image = (Resolved) resolution;
+      TagStats last = before.get(link.tag());
+      TagStats now =
+          new TagStats(
+              link.tag(),
+              digest,
+              image.mediaType(),
+              image.layers(),
+              image.sizeBytes(),
+              image.kind() == ManifestKind.INDEX ? byPlatform(image.leaves()) : List.of(),
+              pushedAt(repository, link, last));
+      // An unchanged tag keeps last scan's object: the published snapshot and the one being built
+      // share it, instead of a large registry holding every tag twice while it rescans.
+      tags.add(now.equals(last) ? last : now);
     }
     broken.sort((a, b) -> a.name().compareTo(b.name()));
-    RepositoryStats stats =
-        new RepositoryStats(repository.name(), contents.revisions().size(), tags, broken);
-    return new Scanned(stats, new RepositoryRefs(repository.name(), revisions, tagged), inProgress);
+    RepositoryStats stats = new RepositoryStats(repository.name(), revisions.size(), tags, broken);
+    boolean badTagLinks =
+        contents.brokenTags().stream().anyMatch(b -> b.reason() == Damage.BAD_LINK);
+    RepositoryRefs repositoryRefs =
+        new RepositoryRefs(
+            repository.name(),
+            revisions,
+            refs,
+            linked.layers(repository),
+            contents.hasTagsFolder(),
+            badTagLinks,
+            listing.complete() && contents.complete());
+    return new Scanned(stats, repositoryRefs, inProgress);
+  }
+
+  /**
+   * Whether the registry serves a resolved manifest from this repository: it answers a manifest
+   * only where the repository holds its revision link, the tag's own and every child's. Null when
+   * it does, else why not.
+   */
+  private static Damage served(Resolved resolved, Digest digest, Set<Digest> isRevision) {
+    if (!isRevision.contains(digest)) {
+      return Damage.MISSING_REVISION;
+    }
+    for (Digest child : resolved.descendants()) {
+      if (!isRevision.contains(child)) {
+        return Damage.MISSING_REVISION;
+      }
+    }
+    return null;
+  }
+
+  /** The media type of a manifest's blob, or null where it cannot be read. */
+  private String mediaTypeOf(Digest digest) {
+    return manifests.summary(digest).map(summary -> summary.mediaType()).orElse(null);
   }
 
   private Map<String, TagStats> previousTags(String repository) {

@@ -1,6 +1,7 @@
 package dev.regscope.scan;
 
 import dev.regscope.core.Damage;
+import dev.regscope.core.Digest;
 import dev.regscope.manifest.ManifestKind;
 import dev.regscope.manifest.Platform;
 import java.util.List;
@@ -16,6 +17,8 @@ sealed interface Resolution {
    *
    * @param indexHeight how many index levels sit above the deepest image (0 for an image)
    * @param leaves the image manifests it consists of, each with the platform it was declared for
+   * @param descendants every manifest below it (children of indexes, at any depth), each once;
+   *     empty for an image
    */
   record Resolved(
       ManifestKind kind,
@@ -23,7 +26,8 @@ sealed interface Resolution {
       long layers,
       long sizeBytes,
       int indexHeight,
-      List<Leaf> leaves)
+      List<Leaf> leaves,
+      List<Digest> descendants)
       implements Resolution {}
 
   /** An image manifest reached through an index, with the nearest declared platform. */

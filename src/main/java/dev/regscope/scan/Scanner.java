@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,8 +31,9 @@ import java.util.function.Consumer;
 
 /**
  * Walks a registry tree once and produces a {@link Snapshot}. Keeps a {@link ManifestCache} between
- * scans, so a rescan parses only manifests it has not seen before. One scan at a time; each scan
- * reads folders in parallel on its own pool.
+ * scans, so a rescan parses only manifests it has not seen before, and reuses blob prefix folders
+ * whose mtime did not move; every {@code fullRescanInterval} it trusts neither and checks every one
+ * again. One scan at a time; each scan reads folders in parallel on its own pool.
  */
 public final class Scanner implements ScanSource {
   private final StorageLayout layout;
@@ -41,6 +43,8 @@ public final class Scanner implements ScanSource {
   private final RepositoryFilter filter;
   private final ExecutorService pool;
   private final ThreadPacing pacing;
+  private final Duration fullRescanInterval;
+  private Instant lastFullRescan;
   private final ManifestCache cache = new ManifestCache();
   private Set<String> reportedProblems = Set.of();
   private final AtomicInteger progress = new AtomicInteger();
@@ -49,15 +53,14 @@ public final class Scanner implements ScanSource {
   private GarbageCollection.Result lastHygiene;
   private Map<String, RepositoryStats> previous = Map.of();
 
+  /** What {@code --full-rescan-interval} defaults to. */
+  public static final Duration DEFAULT_FULL_RESCAN = Duration.ofHours(1);
+
   /** A scanner of every repository, on one thread. */
   public Scanner(StorageLayout layout, TreeReader reader, Clock clock, Consumer<ScanProblem> log) {
     this(layout, reader, clock, log, 1, RepositoryFilter.ALL);
   }
 
-  /**
-   * @param threads folders read in parallel; on network storage each read waits on a round trip, so
-   *     more threads than cores pay off there
-   */
   public Scanner(
       StorageLayout layout,
       TreeReader reader,
@@ -65,9 +68,33 @@ public final class Scanner implements ScanSource {
       Consumer<ScanProblem> log,
       int threads,
       RepositoryFilter filter) {
+    this(layout, reader, clock, log, threads, filter, DEFAULT_FULL_RESCAN);
+  }
+
+  /**
+   * @param threads folders read in parallel; on network storage each read waits on a round trip, so
+   *     more threads than cores pay off there
+   * @param filter the repositories whose series are exported; every repository is read, since
+   *     garbage collection marks them all
+   * @param fullRescanInterval how often a scan checks everything again instead of trusting folder
+   *     mtimes (by {@code clock}); zero checks everything every scan
+   */
+  public Scanner(
+      StorageLayout layout,
+      TreeReader reader,
+      Clock clock,
+      Consumer<ScanProblem> log,
+      int threads,
+      RepositoryFilter filter,
+      Duration fullRescanInterval) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1: " + threads);
     }
+    if (fullRescanInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "the full rescan interval must not be negative: " + fullRescanInterval);
+    }
+    this.fullRescanInterval = fullRescanInterval;
     this.layout = layout;
     this.reader = reader;
     this.clock = clock;
@@ -86,11 +113,11 @@ public final class Scanner implements ScanSource {
   }
 
   /**
-   * A 64-bit fingerprint of every repository's revisions and tags, in order: equal fingerprints
-   * mean the links did not move (a collision would keep last scan's hygiene numbers for one more
-   * scan, nothing worse).
+   * A 64-bit fingerprint of every repository's links and of the damage met, in order: equal
+   * fingerprints mean nothing the collector reads moved (a collision would keep last scan's hygiene
+   * numbers for one more scan, nothing worse).
    */
-  private static long fingerprint(List<RepositoryRefs> refs) {
+  private static long fingerprint(List<RepositoryRefs> refs, Set<String> problems) {
     long hash = 1125899906842597L;
     for (RepositoryRefs repository : refs) {
       hash = 31 * hash + repository.name().hashCode();
@@ -101,9 +128,25 @@ public final class Scanner implements ScanSource {
       for (var tag : repository.tags()) {
         hash = 31 * hash + tag.hashCode();
       }
-      hash = 31 * hash + 11;
+      hash = 31 * hash + Objects.hashCode(repository.layerLinks());
+      hash =
+          31 * hash
+              + (repository.hasTagsFolder() ? 1 : 2)
+              + (repository.badTagLinks() ? 4 : 8)
+              + (repository.linksComplete() ? 16 : 32);
     }
-    return hash;
+    return 31 * hash + problems.hashCode();
+  }
+
+  /**
+   * Whether this scan must check everything again: the first scan, and then every {@code
+   * fullRescanInterval}. Folder mtimes on shared storage (NFS with attribute caching, a clock
+   * skewed from the server's) can show a changed folder as settled; this bounds how long that
+   * lasts.
+   */
+  private boolean isFullRescanDue() {
+    return lastFullRescan == null
+        || !Instant.now(clock).isBefore(lastFullRescan.plus(fullRescanInterval));
   }
 
   /** Repository folders the running (or last) scan has read so far; for progress displays. */
@@ -122,19 +165,23 @@ public final class Scanner implements ScanSource {
     long start = System.nanoTime();
     ScanProblems problems = new ScanProblems(reportedProblems, log);
     progress.set(0);
+    boolean full = isFullRescanDue();
     // The real clock, not the injected one: the census is compared with the file system's own
-    // timestamps.
-    BlobCensusReader censusReader = new BlobCensusReader(layout, reader, census, Instant.now());
+    // timestamps. A full rescan starts from no census, so every prefix folder is listed again.
+    BlobCensusReader censusReader =
+        new BlobCensusReader(layout, reader, full ? BlobCensus.EMPTY : census, Instant.now());
     int threads = pacing.threadsForScan(censusReader.averageStatNanos());
     TaskGroup group = new TaskGroup(pool, threads);
     censusReader.tasks().forEach(group::submit); // the blob census runs beside the walk
-    Set<String> changedBlobs = censusReader.changedPrefixes();
+    // Null makes the store check every cached manifest's blob on disk.
+    Set<String> changedBlobs = full ? null : censusReader.changedPrefixes();
     ManifestStore manifests = new ManifestStore(layout, reader, cache, problems, changedBlobs);
     ImageResolver resolver = new ImageResolver(manifests, manifests, manifests, cache.size());
     RepositoryScanner repositories =
         new RepositoryScanner(
             reader,
             new LinkReader(reader, problems),
+            new LinkedDigests(reader, problems),
             new UploadReader(reader),
             resolver,
             manifests,
@@ -142,10 +189,12 @@ public final class Scanner implements ScanSource {
 
     Queue<RepositoryScanner.Scanned> scanned = new ConcurrentLinkedQueue<>();
     long cpuStart = ProcessCpu.nanos();
+    // Every repository is read: the collector marks them all, so a filter picks only what is
+    // exported.
     new RepositoryFinder(reader, problems)
         .find(
             layout,
-            filter,
+            RepositoryFilter.ALL,
             group,
             repository -> {
               scanned.add(repositories.scan(repository));
@@ -163,7 +212,7 @@ public final class Scanner implements ScanSource {
       if (one.refs() != null) {
         refs.add(one.refs());
       }
-      if (one.uploads() != null) {
+      if (one.uploads() != null && filter.includes(one.uploads().repository())) {
         uploads.add(one.uploads());
       }
     }
@@ -171,19 +220,22 @@ public final class Scanner implements ScanSource {
     refs.sort(Comparator.comparing(RepositoryRefs::name));
     // Reachability depends only on the blob store and the links: when neither moved, last scan's
     // answer stands.
-    long fingerprint = fingerprint(refs);
+    List<ScanProblem> found = problems.all();
+    Set<String> keys = new HashSet<>();
+    found.forEach(p -> keys.add(ScanProblems.key(p)));
+    long fingerprint = fingerprint(refs, keys);
     GarbageCollection.Result hygiene =
         lastHygiene != null
                 && changedBlobs != null
                 && changedBlobs.isEmpty()
                 && fingerprint == lastRefsFingerprint
             ? lastHygiene
-            : GarbageCollection.compute(blobs, refs, manifests::summary);
+            : GarbageCollection.compute(blobs, refs, manifests);
     lastRefsFingerprint = fingerprint;
     lastHygiene = hygiene;
     List<RepositoryStats> stats = new ArrayList<>();
     for (RepositoryScanner.Scanned one : scanned) {
-      if (one.stats() != null) {
+      if (one.stats() != null && filter.includes(one.stats().name())) {
         stats.add(one.stats().withHygiene(hygiene.repositories().get(one.stats().name())));
       }
     }
@@ -195,10 +247,10 @@ public final class Scanner implements ScanSource {
     Map<String, RepositoryStats> byName = new HashMap<>();
     stats.forEach(r -> byName.put(r.name(), r));
     previous = byName;
-    List<ScanProblem> found = problems.all();
-    Set<String> keys = new HashSet<>();
-    found.forEach(p -> keys.add(ScanProblems.key(p)));
     reportedProblems = keys;
+    if (full) {
+      lastFullRescan = Instant.now(clock);
+    }
     return new Snapshot(
         Instant.now(clock),
         Duration.ofNanos(System.nanoTime() - start),

@@ -123,6 +123,14 @@ public final class StorageLayout {
   }
 
   /**
+   * {@code _layers}: one {@code <algorithm>/<hex>/link} per config or layer linked into the
+   * repository; a blob the registry serves from the repository must be linked here.
+   */
+  public static Path layersDir(Path repository) {
+    return repository.resolve("_layers");
+  }
+
+  /**
    * The name of the link file inside a revision folder; 2.8 removes only this file when a manifest
    * is deleted.
    */

@@ -112,6 +112,42 @@ public interface TreeReader {
   }
 
   /**
+   * What {@link #linkedEntries} found: the folder entries holding the file, and those whose file
+   * could not be checked for a reason other than its absence (permission denied, an I/O error).
+   */
+  record Linked(List<String> present, List<String> unreadable) {}
+
+  /**
+   * Like {@link #containing}, but an error is never read as an absence: an entry whose file cannot
+   * be checked is reported apart. This default checks again, one by one, only the folder entries
+   * {@link #containing} did not return (in a registry, the empty folders deletes leave behind).
+   */
+  default Linked linkedEntries(Path dir, String name) throws IOException {
+    List<String> present = containing(dir, name);
+    List<Entry> entries = list(dir);
+    if (entries.size() == present.size()) {
+      return new Linked(present, List.of());
+    }
+    java.util.Set<String> known = new java.util.HashSet<>(present);
+    List<String> found = new ArrayList<>(present);
+    List<String> unreadable = new ArrayList<>();
+    for (Entry entry : entries) {
+      if (known.contains(entry.name()) || entry.type() != EntryType.DIRECTORY) {
+        continue; // counted, or not a folder that could hold it
+      }
+      try {
+        modifiedTime(dir.resolve(entry.name()).resolve(name));
+        found.add(entry.name()); // written since the first look
+      } catch (java.nio.file.NoSuchFileException absent) {
+        // absent indeed
+      } catch (IOException e) {
+        unreadable.add(entry.name());
+      }
+    }
+    return new Linked(found, unreadable);
+  }
+
+  /**
    * The entries of {@code dir} that have a file named {@code name} inside them (links not
    * followed).
    */

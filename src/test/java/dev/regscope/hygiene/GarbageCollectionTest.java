@@ -7,14 +7,17 @@ import static dev.regscope.testing.RegistryTree.ociIndex;
 import static dev.regscope.testing.Scans.repository;
 import static dev.regscope.testing.Scans.scan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import dev.regscope.core.BlobCensus;
+import dev.regscope.core.Damage;
 import dev.regscope.core.Digest;
 import dev.regscope.manifest.ManifestException;
 import dev.regscope.manifest.ManifestParser;
 import dev.regscope.manifest.ManifestSummary;
+import dev.regscope.model.BrokenTag;
 import dev.regscope.model.Reclaimable;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.StoreHygiene;
@@ -213,7 +216,11 @@ class GarbageCollectionTest {
         .containsExactlyInAnyOrder(image.digest(), config.digest(), layer.digest());
     assertThat(snapshot.store().unreferenced().bytes()).isEqualTo(size(image) + 4 + 40);
     assertThat(snapshot.store().untagged().bytes()).isEqualTo(size(image) + 4 + 40);
-    assertThat(repository(snapshot, "app").hygiene().sizeBytes()).isEqualTo(size(image) + 4 + 40);
+    // The registry answers 404 for such a tag: it is broken and keeps nothing.
+    assertThat(repository(snapshot, "app").hygiene().sizeBytes()).isZero();
+    assertThat(repository(snapshot, "app").brokenTags())
+        .extracting(BrokenTag::name, BrokenTag::reason, BrokenTag::digest)
+        .containsExactly(tuple("v1", Damage.MISSING_REVISION, image.digest()));
   }
 
   @Test
@@ -278,9 +285,25 @@ class GarbageCollectionTest {
                 new RepositoryRefs(
                     "app",
                     List.of(readable.digest(), unreadable.digest()),
-                    List.of(readable.digest()))),
-            digest ->
-                Optional.ofNullable(readableOnes.get(digest)).map(GarbageCollectionTest::parse));
+                    List.of(new TagRef("v1", readable.digest(), false)),
+                    null,
+                    true,
+                    false,
+                    true)),
+            new ManifestLookup() {
+              @Override
+              public Optional<ManifestSummary> summary(Digest digest) {
+                return Optional.ofNullable(readableOnes.get(digest))
+                    .map(GarbageCollectionTest::parse);
+              }
+
+              @Override
+              public Optional<Damage> unreadable(Digest digest) {
+                return readableOnes.containsKey(digest)
+                    ? Optional.empty()
+                    : Optional.of(Damage.MANIFEST_BAD_SHAPE);
+              }
+            });
 
     assertThat(result.store().unreferenced().blobs())
         .containsExactlyInAnyOrder(hiddenConfig.digest(), hiddenLayer.digest());

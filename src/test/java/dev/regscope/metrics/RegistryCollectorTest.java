@@ -113,7 +113,10 @@ class RegistryCollectorTest {
   void brokenTagsHaveNoLayerOrSizeSeriesButAreCountedByReason() throws Exception {
     Map<String, Double> m = exposition(ScanState.EMPTY.after(snapshot()));
 
-    assertThat(m.keySet()).noneMatch(k -> k.contains("tag=\"gone\"") || k.contains("tag=\"bad\""));
+    assertThat(m.keySet())
+        .filteredOn(k -> k.contains("tag=\"gone\"") || k.contains("tag=\"bad\""))
+        .allMatch(k -> k.startsWith("repository_tag_info{"))
+        .hasSize(2);
     assertThat(m)
         .containsEntry(
             series("regscope_broken_tags", "repository", "team/app", "reason", "missing_blob"), 2.0)

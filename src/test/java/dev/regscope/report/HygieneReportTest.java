@@ -71,7 +71,7 @@ class HygieneReportTest {
         .extracting(RepositoryStats::name)
         .doesNotContain("team/r00", "team/r01", "team/multi");
     assertThat(report.brokenTags())
-        .containsExactly(new HygieneReport.BrokenTagLine("team/multi", "gone", "missing_blob"));
+        .containsExactly(new HygieneReport.BrokenTagLine("team/multi", "gone", "missing_blob", ""));
     assertThat(report.staleUploads())
         .extracting(UploadStats::repository)
         .containsExactly("team/r01");

@@ -360,7 +360,8 @@ class DamagedTreeTest {
           blob(arm64.digest()),
           snapshot -> {
             assertThat(repository(snapshot, "app").brokenTags())
-                .containsExactly(new BrokenTag("damaged", Damage.MISSING_BLOB));
+                .extracting(BrokenTag::name, BrokenTag::reason)
+                .containsExactly(tuple("damaged", Damage.MISSING_BLOB));
             assertThat(repository(snapshot, "app").tags())
                 .extracting(TagStats::name)
                 .containsExactly("healthy", "only-amd64");
@@ -561,7 +562,8 @@ class DamagedTreeTest {
 
       Snapshot after = scanExpecting(scanner, logged, Damage.MISSING_BLOB, blob(arm64.digest()));
       assertThat(repository(after, "app").brokenTags())
-          .containsExactly(new BrokenTag("multi", Damage.MISSING_BLOB));
+          .extracting(BrokenTag::name, BrokenTag::reason)
+          .containsExactly(tuple("multi", Damage.MISSING_BLOB));
     }
   }
 
@@ -578,7 +580,8 @@ class DamagedTreeTest {
         file,
         snapshot -> {
           assertThat(repository(snapshot, "app").brokenTags())
-              .containsExactly(new BrokenTag(tag, reason));
+              .extracting(BrokenTag::name, BrokenTag::reason)
+              .containsExactly(tuple(tag, reason));
           assertThat(repository(snapshot, "app").tags())
               .extracting(TagStats::name)
               .containsExactly("healthy");

@@ -6,6 +6,7 @@ import static dev.regscope.testing.RegistryTree.ociIndex;
 import static dev.regscope.testing.Scans.repository;
 import static dev.regscope.testing.Scans.tag;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
@@ -109,7 +110,8 @@ class ManifestCacheRescanTest {
     var after = scanner.scan();
 
     assertThat(repository(after, "app").brokenTags())
-        .containsExactly(new BrokenTag("v1", Damage.MISSING_BLOB));
+        .extracting(BrokenTag::name, BrokenTag::reason)
+        .containsExactly(tuple("v1", Damage.MISSING_BLOB));
     assertThat(manifestBlobsTouched()).isLessThanOrEqualTo(2); // the prefix folder's manifests only
   }
 
@@ -127,7 +129,8 @@ class ManifestCacheRescanTest {
     Files.delete(data);
     Files.delete(data.getParent());
     assertThat(repository(scanner.scan(), "app").brokenTags())
-        .containsExactly(new BrokenTag("v1", Damage.MISSING_BLOB));
+        .extracting(BrokenTag::name, BrokenTag::reason)
+        .containsExactly(tuple("v1", Damage.MISSING_BLOB));
 
     settle(); // a sidecar's later scans: the prefix folder has not changed since the scan that saw
     // the blob gone
@@ -135,7 +138,8 @@ class ManifestCacheRescanTest {
     var later = scanner.scan();
 
     assertThat(repository(later, "app").brokenTags())
-        .containsExactly(new BrokenTag("v1", Damage.MISSING_BLOB));
+        .extracting(BrokenTag::name, BrokenTag::reason)
+        .containsExactly(tuple("v1", Damage.MISSING_BLOB));
     assertThat(repository(later, "app").tags()).isEmpty();
     assertThat(later.repositories())
         .as("what a cold scanner says")

@@ -425,7 +425,66 @@ public final class RegistryTree {
       for (Child child : manifest.children()) {
         push(child.manifest());
       }
+      linkLayers(manifest);
       return digest;
+    }
+
+    /**
+     * Links the config and layers an image manifest names into the repository, as the registry's
+     * blob uploads (or mounts) before the manifest PUT do; a manifest that is not JSON links none.
+     */
+    private void linkLayers(Manifest manifest) {
+      com.fasterxml.jackson.databind.JsonNode root;
+      try {
+        root = JSON.readTree(manifest.bytes());
+      } catch (IOException notJson) {
+        return;
+      }
+      if (root == null || !root.isObject()) {
+        return;
+      }
+      List<com.fasterxml.jackson.databind.JsonNode> blobs = new java.util.ArrayList<>();
+      if (root.path("config").isObject()) {
+        blobs.add(root.get("config"));
+      }
+      root.path("layers").forEach(blobs::add);
+      for (com.fasterxml.jackson.databind.JsonNode blob : blobs) {
+        if (!blob.path("urls").isArray() || blob.path("urls").isEmpty()) {
+          linkBlob(blob.path("digest").asText(""));
+        }
+      }
+      root.path("fsLayers").forEach(layer -> linkBlob(layer.path("blobSum").asText("")));
+    }
+
+    private void linkBlob(String text) {
+      Digest digest;
+      try {
+        digest = Digest.parse(text);
+      } catch (dev.regscope.core.InvalidDigestException notADigest) {
+        return;
+      }
+      write(layerLink(digest), digest.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** {@code _layers/<algorithm>/<hex>/link} of a blob. */
+    public Path layerLink(Digest digest) {
+      return dir.resolve("_layers")
+          .resolve(digest.algorithm())
+          .resolve(digest.hex())
+          .resolve("link");
+    }
+
+    /**
+     * Unlinks a blob from the repository as {@code DELETE /v2/<name>/blobs/<digest>} does in 2.8:
+     * only the link file goes; the blob stays.
+     */
+    public Repo unlinkBlob(Digest digest) {
+      try {
+        Files.delete(layerLink(digest));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
     }
   }
 
