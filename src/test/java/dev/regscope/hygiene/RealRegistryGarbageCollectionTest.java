@@ -6,6 +6,7 @@ import static dev.regscope.testing.HygieneScenario.MULTI;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.regscope.core.Damage;
 import dev.regscope.core.Digest;
 import dev.regscope.model.Reclaimable;
 import dev.regscope.model.RepositoryStats;
@@ -232,15 +233,26 @@ class RealRegistryGarbageCollectionTest {
         after.repositories().forEach(r -> missing.put(r.name(), r.hygiene().missingBlobs()));
         assertThat(missing).isEqualTo(Map.of(APP, 0L, BASE, 0L, MULTI, (long) lost.size()));
         assertThat(brokenByDeleteUntagged(after)).isEqualTo(Map.of(APP, 0L, BASE, 0L, MULTI, 0L));
-        // regscope_broken_tags does not count these tags: it covers a missing or unreadable
-        // manifest, and 2.8 keeps
-        // the children's manifest blobs (the tagged index marks them); only their revision links,
-        // configs and
-        // layers go. The damage shows as missing blobs above.
+        // 2.8 keeps the children's manifest blobs (the tagged index marks them) but drops their
+        // revision links, so the registry answers 404 for them: regscope counts exactly the tags
+        // the registry no longer serves as broken (missing_revision), and still counts them as
+        // tags.
         assertThat(after.repositories())
             .extracting(RepositoryStats::name, RepositoryStats::tagCount)
             .isEqualTo(
                 before.repositories().stream().map(r -> tuple(r.name(), r.tagCount())).toList());
+        Map<String, SortedSet<String>> broken2 = new TreeMap<>();
+        after
+            .repositories()
+            .forEach(
+                r ->
+                    r.brokenTags()
+                        .forEach(
+                            b -> {
+                              assertThat(b.reason()).isEqualTo(Damage.MISSING_REVISION);
+                              broken2.computeIfAbsent(r.name(), n -> new TreeSet<>()).add(b.name());
+                            }));
+        assertThat(broken2).isEqualTo(unpullable);
       }
     }
   }

@@ -8,14 +8,24 @@ import java.util.Objects;
 
 /**
  * Content the harness pushes or fetches (a layer, a config or a manifest): its bytes, their sha256
- * digest and the media type it travels under.
+ * digest, the media type it travels under, and the size manifests declare for it (the bytes'
+ * length, except for a foreign layer, which declares the size of the real one it stands for).
  */
-public record Blob(String mediaType, String digest, byte[] bytes) {
+public record Blob(String mediaType, String digest, byte[] bytes, long size) {
 
   public Blob {
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(digest, "digest");
     bytes = bytes.clone();
+  }
+
+  public Blob(String mediaType, String digest, byte[] bytes) {
+    this(mediaType, digest, bytes, bytes.length);
+  }
+
+  /** Whether clients fetch it elsewhere (a foreign layer): the registry need not hold it. */
+  public boolean isExternal() {
+    return mediaType.equals(MediaTypes.DOCKER_FOREIGN_LAYER);
   }
 
   /** A blob whose digest is computed from {@code bytes}. */
@@ -40,10 +50,6 @@ public record Blob(String mediaType, String digest, byte[] bytes) {
     return bytes.clone();
   }
 
-  public long size() {
-    return bytes.length;
-  }
-
   /** The bytes as UTF-8 text, for manifests and configs in failure messages. */
   public String text() {
     return new String(bytes, StandardCharsets.UTF_8);
@@ -65,6 +71,6 @@ public record Blob(String mediaType, String digest, byte[] bytes) {
 
   @Override
   public String toString() {
-    return "Blob[" + mediaType + ", " + digest + ", " + bytes.length + " bytes]";
+    return "Blob[" + mediaType + ", " + digest + ", " + size + " bytes]";
   }
 }

@@ -111,6 +111,19 @@ public final class GarbageCollector {
   }
 
   /**
+   * Runs {@code garbage-collect [--delete-untagged] --dry-run} on the registry's storage and
+   * returns what it printed and its exit code, whatever they are: for storage the collector
+   * refuses.
+   */
+  public Output attemptDryRun(RegistryProcess registry, Mode mode) {
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "garbage-collect"));
+    command.addAll(mode.flags);
+    command.add("--dry-run");
+    command.add(registry.configFile().toString());
+    return execute(command);
+  }
+
+  /**
    * Runs the collector on {@code configFile} and fails with its whole output unless it exits with
    * 0. A real run ({@code dryRun} false) must not overlap a serving registry on the same storage;
    * see the class comment.

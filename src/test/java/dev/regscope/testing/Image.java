@@ -25,7 +25,7 @@ public record Image(Blob manifest, Blob config, List<Blob> layers, Platform plat
     return layers.size();
   }
 
-  /** The sum of the layers' sizes, counting a layer as often as the manifest lists it. */
+  /** The sum of the layers' declared sizes, counting a layer as often as the manifest lists it. */
   public long layerBytes() {
     return layers.stream().mapToLong(Blob::size).sum();
   }
@@ -34,7 +34,7 @@ public record Image(Blob manifest, Blob config, List<Blob> layers, Platform plat
   public void pushReferences(RegistryClient client, String repo) {
     Set<Blob> blobs = new LinkedHashSet<>();
     blobs.add(config);
-    blobs.addAll(layers);
+    layers.stream().filter(layer -> !layer.isExternal()).forEach(blobs::add);
     for (Blob blob : blobs) {
       // Shared layers may already be linked into the repository (pushed with another image, or
       // mounted).

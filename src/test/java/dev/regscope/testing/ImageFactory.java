@@ -109,6 +109,100 @@ public final class ImageFactory {
             "attestation-manifest"));
   }
 
+  /**
+   * A Windows base layer as Microsoft publishes them: a Docker foreign layer of {@code size}
+   * declared bytes with a URL to fetch it from. Registry 2.8 accepts a manifest naming one without
+   * the blob once {@code validation.manifests.urls.allow} admits the URL; {@link Image#push} never
+   * sends it. Its bytes (a few, not {@code size}) are what a test uploads to put it in the store.
+   */
+  public Blob foreignLayer(long size) {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    Blob blob = Blob.of(MediaTypes.DOCKER_FOREIGN_LAYER, bytes);
+    return new Blob(MediaTypes.DOCKER_FOREIGN_LAYER, blob.digest(), bytes, size);
+  }
+
+  /**
+   * A Docker schema2 Windows image on a foreign base layer: the base is declared with its URL and
+   * size and never pushed; {@code layers} are pushed as usual.
+   */
+  public Image windowsImage(String osVersion, Blob foreignBase, Blob... layers) {
+    List<Blob> all = new java.util.ArrayList<>();
+    all.add(foreignBase);
+    all.addAll(Arrays.asList(layers));
+    Platform platform = Platform.windows(osVersion);
+    List<Blob> typed =
+        all.stream()
+            .map(
+                l ->
+                    l.isExternal()
+                        ? l
+                        : new Blob(MediaTypes.DOCKER_LAYER, l.digest(), l.bytes(), l.size()))
+            .toList();
+    Blob config = config(MediaTypes.DOCKER_CONFIG, platform, typed);
+    ObjectNode manifest =
+        json.createObjectNode()
+            .put("schemaVersion", 2)
+            .put("mediaType", MediaTypes.DOCKER_MANIFEST);
+    manifest.set("config", descriptor(config));
+    ArrayNode entries = manifest.putArray("layers");
+    for (Blob layer : typed) {
+      ObjectNode entry = descriptor(layer);
+      if (layer.isExternal()) {
+        entry
+            .putArray("urls")
+            .add("https://mcr.microsoft.com/v2/windows/servercore/blobs/" + layer.digest());
+      }
+      entries.add(entry);
+    }
+    return new Image(Blob.of(MediaTypes.DOCKER_MANIFEST, write(manifest)), config, typed, platform);
+  }
+
+  /**
+   * An OCI 1.1 referrer of {@code subject}, as Notation, cosign or oras push one: an OCI manifest
+   * with {@code artifactType}, the empty config, one layer of {@code layerType}, and a {@code
+   * subject} naming the image.
+   */
+  public Image referrer(Artifact subject, String artifactType, String layerType) {
+    Blob empty =
+        Blob.of(MediaTypes.OCI_EMPTY, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] payload = new byte[64];
+    random.nextBytes(payload);
+    Blob layer = Blob.of(layerType, payload);
+    ObjectNode manifest =
+        json.createObjectNode()
+            .put("schemaVersion", 2)
+            .put("mediaType", MediaTypes.OCI_MANIFEST)
+            .put("artifactType", artifactType);
+    manifest.set("config", descriptor(empty));
+    manifest.putArray("layers").add(descriptor(layer));
+    ObjectNode about =
+        json.createObjectNode()
+            .put("mediaType", subject.mediaType())
+            .put("size", subject.manifest().size())
+            .put("digest", subject.digest());
+    manifest.set("subject", about);
+    return new Image(
+        Blob.of(MediaTypes.OCI_MANIFEST, write(manifest)), empty, List.of(layer), Platform.UNKNOWN);
+  }
+
+  /**
+   * The index the referrers tag schema keeps for a registry without the referrers API (such as
+   * 2.8), pushed under the tag {@code sha256-<hex of the subject>}: one entry per referrer, with
+   * its {@code artifactType}.
+   */
+  public Index referrersIndex(List<Image> referrers) {
+    ObjectNode index =
+        json.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
+    ArrayNode manifests = index.putArray("manifests");
+    for (Image referrer : referrers) {
+      manifests.add(descriptor(referrer.manifest()));
+    }
+    return new Index(
+        Blob.of(MediaTypes.OCI_INDEX, write(index)),
+        referrers.stream().map(r -> new Index.Child(r, null, Map.of())).toList());
+  }
+
   private Image image(
       String manifestType,
       String configType,
@@ -136,6 +230,9 @@ public final class ImageFactory {
     if (platform.variant() != null) {
       config.put("variant", platform.variant());
     }
+    if (platform.osVersion() != null) {
+      config.put("os.version", platform.osVersion());
+    }
     config.put("created", CREATED);
     // A random label keeps two images with the same layers apart, as different builds are.
     config
@@ -162,6 +259,9 @@ public final class ImageFactory {
                 .put("os", child.platform().os());
         if (child.platform().variant() != null) {
           platform.put("variant", child.platform().variant());
+        }
+        if (child.platform().osVersion() != null) {
+          platform.put("os.version", child.platform().osVersion());
         }
       }
       if (!child.annotations().isEmpty()) {

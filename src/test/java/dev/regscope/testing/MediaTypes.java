@@ -17,6 +17,13 @@ public final class MediaTypes {
   public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
   public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
 
+  /** A Windows base layer clients fetch from its URL, never pushed to the registry. */
+  public static final String DOCKER_FOREIGN_LAYER =
+      "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+
+  /** The empty config of OCI 1.1 artifacts ({@code {}}). */
+  public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
+
   /** The layer type of BuildKit's attestation manifests (an in-toto statement, not a tarball). */
   public static final String IN_TOTO = "application/vnd.in-toto+json";
 

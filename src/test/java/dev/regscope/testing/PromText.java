@@ -19,6 +19,19 @@ public final class PromText {
 
   private PromText() {}
 
+  /** The exposition {@code /metrics} would serve for one snapshot, parsed. */
+  public static Map<String, Double> of(
+      dev.regscope.model.Snapshot snapshot, dev.regscope.metrics.SeriesFilter filter) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try {
+      dev.regscope.metrics.Exposition.write(
+          dev.regscope.model.ScanState.EMPTY.after(snapshot), filter, out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return parse(out.toString());
+  }
+
   public static Map<String, Double> parse(String text) {
     Map<String, Double> series = new LinkedHashMap<>();
     for (String line : text.split("\n")) {

@@ -132,6 +132,27 @@ public final class RegistryClient {
   }
 
   /**
+   * Unlinks blob {@code digest} from {@code repo}; 2.8 removes only the repository's {@code
+   * _layers} link and keeps the blob.
+   */
+  public void deleteBlob(String repo, String digest) {
+    send("DELETE", uri("/v2/" + repo + "/blobs/" + digest), BodyPublishers.noBody(), null);
+  }
+
+  /**
+   * The status a manifest GET answers, 200 or the error (404 where the repository has no revision
+   * link for it), without failing.
+   */
+  public int manifestStatus(String repo, String reference) {
+    HttpRequest request =
+        request(uri("/v2/" + repo + "/manifests/" + reference))
+            .header("Accept", MediaTypes.ACCEPT_ALL_MANIFESTS)
+            .GET()
+            .build();
+    return sendRaw(request, BodyHandlers.discarding()).statusCode();
+  }
+
+  /**
    * The manifest {@code reference} names, exactly as stored: its media type (Content-Type), bytes
    * and digest.
    */

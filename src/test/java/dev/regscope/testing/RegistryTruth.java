@@ -113,7 +113,12 @@ public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
       long size = 0;
       int layers = 0;
       for (JsonNode layer : root.path("layers")) {
-        size += blobSize(text(layer, "digest", reference));
+        // A foreign layer (or one with urls) is fetched elsewhere: the registry holds no blob to
+        // ask about, and the size the manifest it served declares is the truth.
+        boolean external =
+            MediaTypes.DOCKER_FOREIGN_LAYER.equals(layer.path("mediaType").asText())
+                || layer.path("urls").size() > 0;
+        size += external ? layer.path("size").asLong() : blobSize(text(layer, "digest", reference));
         layers++;
       }
       return new PlatformTruth(platform, manifest.digest(), layers, size);
@@ -128,10 +133,14 @@ public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
         return UNKNOWN_PLATFORM;
       }
       String variant = platform.path("variant").asText("");
-      return platform.get("os").asText()
+      String os = platform.get("os").asText();
+      // regscope's contract: a Windows child's label carries its os.version.
+      String osVersion = os.equals("windows") ? platform.path("os.version").asText("") : "";
+      return os
           + "/"
           + platform.get("architecture").asText()
-          + (variant.isEmpty() ? "" : "/" + variant);
+          + (variant.isEmpty() ? "" : "/" + variant)
+          + (osVersion.isEmpty() ? "" : "/" + osVersion);
     }
 
     private String text(JsonNode node, String field, String reference) {

@@ -11,6 +11,8 @@ import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -36,6 +38,54 @@ public final class Scans {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A new scanner of a real registry's storage, with a cold cache. */
+  public static Scanner scanner(RegistryProcess registry) {
+    try {
+      return new Scanner(
+          StorageLayout.locate(registry.storageRoot()), new NioTreeReader(), CLOCK, p -> {});
+    } catch (dev.regscope.storage.InvalidStorageRootException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** One scan, failing the test on an exception. */
+  public static Snapshot scan(Scanner scanner) {
+    try {
+      return scanner.scan();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A registry on a copy of {@code registry}'s storage under {@code dir}, same binary. */
+  public static RegistryProcess startOnCopy(RegistryProcess registry, Path dir, String extraYaml) {
+    Path from = registry.storageRoot();
+    Path to = dir.resolve("storage");
+    try (var paths = Files.walk(from)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
+    }
+    return RegistryProcess.start(registry.binary(), dir, extraYaml);
+  }
+
+  /** The unpullable tag {@code repository:tag}. */
+  public static dev.regscope.model.UnpullableTag unpullable(
+      Snapshot snapshot, String repository, String tag) {
+    return repository(snapshot, repository).hygiene().unpullableTags().stream()
+        .filter(t -> t.name().equals(tag))
+        .findFirst()
+        .orElseThrow(
+            () -> new NoSuchElementException("no unpullable tag " + repository + ":" + tag));
   }
 
   public static RepositoryStats repository(Snapshot snapshot, String name) {
