@@ -100,6 +100,9 @@ final class LinkedDigests {
 
   /** What went wrong, in words: the system's reason where it gives one. */
   static String describe(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied"; // the JDK gives no reason text for EACCES
+    }
     return e instanceof java.nio.file.FileSystemException failed && failed.getReason() != null
         ? failed.getReason()
         : e.getClass().getSimpleName();

@@ -84,10 +84,11 @@ final class RepositoryScanner {
     for (TagLink link : contents.tags()) {
       Resolution resolution = resolver.resolve(link.digest());
       Digest digest = manifests.canonical(link.digest());
+      // Revisions that could not all be listed prove no link missing.
       Damage damage =
           resolution instanceof Unresolved unresolved
               ? unresolved.damage()
-              : served((Resolved) resolution, digest, isRevision);
+              : listing.complete() ? served((Resolved) resolution, digest, isRevision) : null;
       refs.add(new TagRef(link.tag(), digest, damage != null));
       if (damage != null) {
         broken.add(new BrokenTag(link.tag(), damage, digest, mediaTypeOf(digest)));
