@@ -313,37 +313,12 @@ class RegistryResolutionTest {
     }
   }
 
-  /** What the registry answers for every tag regscope saw, as {@code repository:tag}. */
   static Map<String, Outcome> answers(RegistryClient client, Snapshot snapshot) {
-    Map<String, Outcome> answers = new TreeMap<>();
-    for (RepositoryStats repository : snapshot.repositories()) {
-      for (String tag : client.tags(repository.name())) {
-        answers.put(
-            repository.name() + ":" + tag,
-            RegistryPull.of(client, repository.name(), tag).outcome());
-      }
-    }
-    return answers;
+    return RegistryPull.answers(client, snapshot);
   }
 
-  /** How regscope classifies every tag, as {@code repository:tag}. */
   static Map<String, Outcome> classified(Snapshot snapshot) {
-    Map<String, Outcome> outcomes = new TreeMap<>();
-    for (RepositoryStats repository : snapshot.repositories()) {
-      SortedSet<String> unpullable = new TreeSet<>();
-      repository.hygiene().unpullableTags().forEach(t -> unpullable.add(t.name()));
-      repository
-          .brokenTags()
-          .forEach(t -> outcomes.put(repository.name() + ":" + t.name(), Outcome.BROKEN));
-      repository
-          .tags()
-          .forEach(
-              t ->
-                  outcomes.put(
-                      repository.name() + ":" + t.name(),
-                      unpullable.contains(t.name()) ? Outcome.UNPULLABLE : Outcome.PULLABLE));
-    }
-    return outcomes;
+    return RegistryPull.classified(snapshot);
   }
 
   static SortedSet<String> strings(List<dev.regscope.core.Digest> digests) {

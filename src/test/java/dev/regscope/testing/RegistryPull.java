@@ -34,6 +34,40 @@ public final class RegistryPull {
 
   private RegistryPull() {}
 
+  /**
+   * What the registry answers for every tag of every repository regscope saw, by {@code repo:tag}.
+   */
+  public static java.util.Map<String, Outcome> answers(
+      RegistryClient client, dev.regscope.model.Snapshot snapshot) {
+    java.util.Map<String, Outcome> answers = new java.util.TreeMap<>();
+    for (var repository : snapshot.repositories()) {
+      for (String tag : client.tags(repository.name())) {
+        answers.put(repository.name() + ":" + tag, of(client, repository.name(), tag).outcome());
+      }
+    }
+    return answers;
+  }
+
+  /** How regscope classifies every tag, by {@code repo:tag}. */
+  public static java.util.Map<String, Outcome> classified(dev.regscope.model.Snapshot snapshot) {
+    java.util.Map<String, Outcome> outcomes = new java.util.TreeMap<>();
+    for (var repository : snapshot.repositories()) {
+      java.util.Set<String> unpullable = new java.util.HashSet<>();
+      repository.hygiene().unpullableTags().forEach(t -> unpullable.add(t.name()));
+      repository
+          .brokenTags()
+          .forEach(t -> outcomes.put(repository.name() + ":" + t.name(), Outcome.BROKEN));
+      repository
+          .tags()
+          .forEach(
+              t ->
+                  outcomes.put(
+                      repository.name() + ":" + t.name(),
+                      unpullable.contains(t.name()) ? Outcome.UNPULLABLE : Outcome.PULLABLE));
+    }
+    return outcomes;
+  }
+
   public static Answer of(RegistryClient client, String repo, String tag) {
     if (client.manifestStatus(repo, tag) == 404) {
       return new Answer(Outcome.BROKEN, null, List.of(tag));

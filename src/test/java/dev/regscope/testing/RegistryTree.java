@@ -188,6 +188,34 @@ public final class RegistryTree {
         OCI_MANIFEST);
   }
 
+  /**
+   * A Docker schema2 image whose first layer is foreign (a Windows base layer: declared with its
+   * size and a URL, fetched from there, so the store need not hold it).
+   */
+  public static Manifest imageWithForeignBase(Blob config, Blob foreign, Blob... layers) {
+    ObjectNode node =
+        imageNode(DOCKER_V2, config, "application/vnd.docker.image.rootfs.diff.tar.gzip", layers);
+    ObjectNode base =
+        descriptor(
+            "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+            foreign.digest(),
+            foreign.size());
+    base.putArray("urls").add("https://mcr.microsoft.com/v2/blobs/" + foreign.digest());
+    ((ArrayNode) node.get("layers")).insert(0, base);
+    return new Manifest(bytes(node), DOCKER_V2);
+  }
+
+  /**
+   * An OCI 1.1 referrer of {@code subject}: {@code artifactType}, the given config and one layer,
+   * and a {@code subject} descriptor.
+   */
+  public static Manifest referrer(Manifest subject, String artifactType, Blob config, Blob layer) {
+    ObjectNode node =
+        imageNode(OCI_MANIFEST, config, artifactType, layer).put("artifactType", artifactType);
+    node.set("subject", descriptor(subject.mediaType(), subject.digest(), subject.bytes().length));
+    return new Manifest(bytes(node), OCI_MANIFEST);
+  }
+
   /** An OCI image manifest. */
   public static Manifest ociImage(Blob... layers) {
     return imageOf(OCI_MANIFEST, "application/vnd.oci.image.layer.v1.tar+gzip", layers);
@@ -397,6 +425,33 @@ public final class RegistryTree {
             deleteRecursively(tag);
           }
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
+    }
+
+    /**
+     * Removes {@code _manifests/tags/} whole, leaving a repository as one only ever pushed by
+     * digest is.
+     */
+    public Repo withoutTagsFolder() {
+      try {
+        deleteRecursively(dir.resolve("_manifests").resolve("tags"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
+    }
+
+    /** Removes a revision's link file only (its folder stays), as 2.8's deletes do. */
+    public Repo unlinkRevision(Digest digest) {
+      try {
+        Files.delete(
+            dir.resolve("_manifests/revisions")
+                .resolve(digest.algorithm())
+                .resolve(digest.hex())
+                .resolve("link"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
