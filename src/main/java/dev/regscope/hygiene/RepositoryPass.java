@@ -147,7 +147,7 @@ final class RepositoryPass {
                   if (census.indexOf(blob) < 0) {
                     absent.add(blob);
                   } else if (repository.layerLinks() != null
-                      && !repository.layerLinks().contains(blob)) {
+                      && !repository.layerLinks().contains(blob.hex())) {
                     unlinked.add(blob);
                   }
                 }

@@ -9,7 +9,8 @@ import java.util.Set;
  *
  * @param revisions the manifests its revisions name (only those whose link file exists)
  * @param tags every tag whose link names a manifest
- * @param layerLinks the blobs linked into the repository ({@code _layers}); null when they could
+ * @param layerLinks the hex of each blob linked into the repository ({@code _layers}; the length
+ *     tells the algorithm apart, and a scan spares itself a digest per link); null when they could
  *     not all be read
  * @param hasTagsFolder whether {@code _manifests/tags/} exists (2.8's {@code --delete-untagged}
  *     fails on a repository that has revisions and none)
@@ -21,13 +22,14 @@ public record RepositoryRefs(
     String name,
     List<Digest> revisions,
     List<TagRef> tags,
-    Set<Digest> layerLinks,
+    Set<String> layerLinks,
     boolean hasTagsFolder,
     boolean badTagLinks,
     boolean linksComplete) {
   public RepositoryRefs {
     revisions = List.copyOf(revisions);
     tags = List.copyOf(tags);
-    layerLinks = layerLinks == null ? null : Set.copyOf(layerLinks);
+    // Handed over, not copied: a large registry links millions of blobs.
+    layerLinks = layerLinks == null ? null : java.util.Collections.unmodifiableSet(layerLinks);
   }
 }

@@ -30,9 +30,12 @@ import java.util.TreeMap;
 final class RepositoryScanner {
   /**
    * What one folder contributes: stats (null for a folder holding only uploads), references,
-   * uploads (or null).
+   * uploads (or null), and a fingerprint of everything the collector reads there: equal
+   * fingerprints from one scan to the next mean its links did not move (a collision would keep last
+   * scan's hygiene numbers for one more scan, nothing worse).
    */
-  record Scanned(RepositoryStats stats, RepositoryRefs refs, UploadStats uploads) {}
+  record Scanned(
+      RepositoryStats stats, RepositoryRefs refs, UploadStats uploads, long fingerprint) {}
 
   private final TreeReader reader;
   private final LinkReader links;
@@ -66,7 +69,7 @@ final class RepositoryScanner {
   Scanned scan(RepositoryDir repository) {
     UploadStats inProgress = repository.hasUploads() ? uploads.read(repository) : null;
     if (!repository.isRepository()) {
-      return new Scanned(null, null, inProgress);
+      return new Scanned(null, null, inProgress, 0);
     }
     RepositoryContents contents = links.read(repository);
     LinkedDigests.Listing listing = linked.revisions(repository);
@@ -77,6 +80,7 @@ final class RepositoryScanner {
       revisions.add(manifests.canonical(revision));
     }
     Set<Digest> isRevision = new HashSet<>(revisions);
+    long fingerprint = 31L * repository.name().hashCode() + revisions.hashCode();
     Map<String, TagStats> before = previousTags(repository.name());
     List<TagStats> tags = new ArrayList<>();
     List<BrokenTag> broken = new ArrayList<>(contents.brokenTags());
@@ -90,6 +94,8 @@ final class RepositoryScanner {
               ? unresolved.damage()
               : listing.complete() ? served((Resolved) resolution, digest, isRevision) : null;
       refs.add(new TagRef(link.tag(), digest, damage != null));
+      fingerprint = 31 * (31 * fingerprint + link.tag().hashCode()) + digest.hashCode();
+      fingerprint = damage != null ? ~fingerprint : fingerprint;
       if (damage != null) {
         broken.add(new BrokenTag(link.tag(), damage, digest, mediaTypeOf(digest)));
         continue;
@@ -113,16 +119,22 @@ final class RepositoryScanner {
     RepositoryStats stats = new RepositoryStats(repository.name(), revisions.size(), tags, broken);
     boolean badTagLinks =
         contents.brokenTags().stream().anyMatch(b -> b.reason() == Damage.BAD_LINK);
+    LinkedDigests.Layers layers = linked.layers(repository);
     RepositoryRefs repositoryRefs =
         new RepositoryRefs(
             repository.name(),
             revisions,
             refs,
-            linked.layers(repository),
+            layers.hex(),
             contents.hasTagsFolder(),
             badTagLinks,
             listing.complete() && contents.complete());
-    return new Scanned(stats, repositoryRefs, inProgress);
+    fingerprint =
+        31 * (31 * fingerprint + layers.hash())
+            + (contents.hasTagsFolder() ? 1 : 2)
+            + (badTagLinks ? 4 : 8)
+            + (repositoryRefs.linksComplete() ? 16 : 32);
+    return new Scanned(stats, repositoryRefs, inProgress, fingerprint);
   }
 
   /**

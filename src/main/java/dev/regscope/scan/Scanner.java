@@ -15,12 +15,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -52,6 +52,9 @@ public final class Scanner implements ScanSource {
   private long lastRefsFingerprint;
   private GarbageCollection.Result lastHygiene;
   private Map<String, RepositoryStats> previous = Map.of();
+
+  /** By repository, the blob folders the last full rescan found without a link. */
+  private Map<String, Set<String>> unlinkedBlobs = Map.of();
 
   /** What {@code --full-rescan-interval} defaults to. */
   public static final Duration DEFAULT_FULL_RESCAN = Duration.ofHours(1);
@@ -113,27 +116,21 @@ public final class Scanner implements ScanSource {
   }
 
   /**
-   * A 64-bit fingerprint of every repository's links and of the damage met, in order: equal
-   * fingerprints mean nothing the collector reads moved (a collision would keep last scan's hygiene
-   * numbers for one more scan, nothing worse).
+   * A 64-bit fingerprint of every repository's links (each worked out by the thread that read them)
+   * and of the damage met: equal fingerprints mean nothing the collector reads moved.
    */
-  private static long fingerprint(List<RepositoryRefs> refs, Set<String> problems) {
+  private static long fingerprint(
+      Collection<RepositoryScanner.Scanned> scanned, Set<String> problems) {
+    List<RepositoryScanner.Scanned> byName = new ArrayList<>();
+    for (RepositoryScanner.Scanned one : scanned) {
+      if (one.refs() != null) {
+        byName.add(one);
+      }
+    }
+    byName.sort(Comparator.comparing(one -> one.refs().name()));
     long hash = 1125899906842597L;
-    for (RepositoryRefs repository : refs) {
-      hash = 31 * hash + repository.name().hashCode();
-      for (var revision : repository.revisions()) {
-        hash = 31 * hash + revision.hashCode();
-      }
-      hash = 31 * hash + 7;
-      for (var tag : repository.tags()) {
-        hash = 31 * hash + tag.hashCode();
-      }
-      hash = 31 * hash + Objects.hashCode(repository.layerLinks());
-      hash =
-          31 * hash
-              + (repository.hasTagsFolder() ? 1 : 2)
-              + (repository.badTagLinks() ? 4 : 8)
-              + (repository.linksComplete() ? 16 : 32);
+    for (RepositoryScanner.Scanned one : byName) {
+      hash = 31 * hash + one.fingerprint();
     }
     return 31 * hash + problems.hashCode();
   }
@@ -177,11 +174,12 @@ public final class Scanner implements ScanSource {
     Set<String> changedBlobs = full ? null : censusReader.changedPrefixes();
     ManifestStore manifests = new ManifestStore(layout, reader, cache, problems, changedBlobs);
     ImageResolver resolver = new ImageResolver(manifests, manifests, manifests, cache.size());
+    LinkedDigests linked = new LinkedDigests(reader, problems, full, unlinkedBlobs);
     RepositoryScanner repositories =
         new RepositoryScanner(
             reader,
             new LinkReader(reader, problems),
-            new LinkedDigests(reader, problems),
+            linked,
             new UploadReader(reader),
             resolver,
             manifests,
@@ -223,7 +221,7 @@ public final class Scanner implements ScanSource {
     List<ScanProblem> found = problems.all();
     Set<String> keys = new HashSet<>();
     found.forEach(p -> keys.add(ScanProblems.key(p)));
-    long fingerprint = fingerprint(refs, keys);
+    long fingerprint = fingerprint(scanned, keys);
     GarbageCollection.Result hygiene =
         lastHygiene != null
                 && changedBlobs != null
@@ -248,6 +246,7 @@ public final class Scanner implements ScanSource {
     stats.forEach(r -> byName.put(r.name(), r));
     previous = byName;
     reportedProblems = keys;
+    unlinkedBlobs = linked.unlinked();
     if (full) {
       lastFullRescan = Instant.now(clock);
     }

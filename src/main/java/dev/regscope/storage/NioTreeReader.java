@@ -172,6 +172,39 @@ public final class NioTreeReader implements TreeReader {
     return found;
   }
 
+  /**
+   * One listing and one {@code fstatat} per entry, as {@link #containing}; only an entry whose file
+   * was not found is looked at again, to tell an absence (or a plain file, which holds nothing)
+   * from a failure.
+   */
+  @Override
+  public Linked linkedEntries(Path dir, String name) throws IOException {
+    List<String> present = new ArrayList<>();
+    List<String> notFound = new ArrayList<>();
+    if (!statEach(
+        dir, name, (entry, attributes) -> (attributes != null ? present : notFound).add(entry))) {
+      return TreeReader.super.linkedEntries(dir, name);
+    }
+    if (notFound.isEmpty()) {
+      return new Linked(present, List.of());
+    }
+    List<String> unreadable = new ArrayList<>();
+    for (String entry : notFound) {
+      Path file = dir.resolve(entry).resolve(name);
+      try {
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        present.add(entry); // written since the first look
+      } catch (java.nio.file.NoSuchFileException absent) {
+        // absent indeed
+      } catch (IOException e) {
+        if (Files.isDirectory(dir.resolve(entry), LinkOption.NOFOLLOW_LINKS)) {
+          unreadable.add(entry);
+        }
+      }
+    }
+    return new Linked(present, unreadable);
+  }
+
   @Override
   public List<SizedEntry> sizesOf(Path dir, String name) throws IOException {
     List<SizedEntry> sizes = new ArrayList<>();

@@ -105,6 +105,50 @@ class FullRescanTest {
   }
 
   @Test
+  void aBlobUnlinkedBetweenFullRescansIsSeenAtTheNextOneAndOneLinkedAgainAtOnce(@TempDir Path dir)
+      throws Exception {
+    try (RegistryProcess registry = RegistryProcess.start(dir)) {
+      ImageFactory images = new ImageFactory(new Random(208));
+      Image image = images.ociImage(AMD64, images.layer(1000), images.layer(500));
+      image.push(registry.client(), "app", "v1");
+      String layer = image.layers().get(1).digest();
+      SteppedClock clock = new SteppedClock(Scans.CLOCK.instant());
+      Scanner scanner =
+          new Scanner(
+              StorageLayout.locate(registry.storageRoot()),
+              new NioTreeReader(),
+              clock,
+              p -> {},
+              2,
+              RepositoryFilter.ALL,
+              Duration.ofHours(1));
+      assertThat(scanner.scan().repositories().get(0).hygiene().unpullableTags()).isEmpty();
+
+      // Blob links outnumber tags: between full rescans only their folders are listed, and
+      // DELETE /v2/<name>/blobs/<digest> leaves the folder. What the option bounds:
+      registry.client().deleteBlob("app", layer);
+      assertThat(RegistryPull.of(registry.client(), "app", "v1").outcome())
+          .isEqualTo(Outcome.UNPULLABLE);
+      clock.advance(Duration.ofMinutes(30));
+      assertThat(scanner.scan().repositories().get(0).hygiene().unpullableTags()).isEmpty();
+
+      clock.advance(Duration.ofMinutes(30));
+      Snapshot full = scanner.scan();
+      assertThat(Scans.unpullable(full, "app", "v1").reason()).isEqualTo(Damage.MISSING_LAYER_LINK);
+      assertThat(Scans.unpullable(full, "app", "v1").missing())
+          .extracting(Object::toString)
+          .containsExactly(layer);
+
+      // Pushed again, the blob is linked again: seen by the next scan, full or not.
+      registry.client().pushBlob("app", image.layers().get(1));
+      assertThat(RegistryPull.of(registry.client(), "app", "v1").outcome())
+          .isEqualTo(Outcome.PULLABLE);
+      clock.advance(Duration.ofMinutes(1));
+      assertThat(scanner.scan().repositories().get(0).hygiene().unpullableTags()).isEmpty();
+    }
+  }
+
+  @Test
   void theOptionIsADurationAndABadOneIsAUsageError(@TempDir Path dir) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
