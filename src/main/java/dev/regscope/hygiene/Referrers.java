@@ -30,10 +30,11 @@ final class Referrers {
           .ifPresent(subject -> subjects.put(revision, subject.digest()));
     }
     for (TagRef tag : repository.tags()) {
-      var schema = TAG_SCHEMA.matcher(tag.name());
-      if (!schema.matches()) {
+      if (!isTagSchema(tag.name())) {
         continue;
       }
+      var schema = TAG_SCHEMA.matcher(tag.name());
+      schema.matches();
       Digest subject;
       try {
         subject = new Digest(schema.group(1), schema.group(2));
@@ -51,7 +52,8 @@ final class Referrers {
 
   /** Whether a tag is the referrers index of the tag schema rather than an image of its own. */
   static boolean isTagSchema(String tag) {
-    return TAG_SCHEMA.matcher(tag).matches();
+    // Most tags are not: a length and prefix test spares them the pattern.
+    return tag.length() == 71 && tag.startsWith("sha256-") && TAG_SCHEMA.matcher(tag).matches();
   }
 
   boolean contains(Digest manifest) {

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,6 +27,9 @@ final class RepositoryPass {
   private final RepositoryRefs repository;
   private final Set<Digest> revisions;
   private final Set<Digest> tagged = new HashSet<>();
+
+  /** What fails for each manifest a tag names. */
+  private final Map<Digest, Failure> failures = new HashMap<>();
 
   RepositoryPass(ManifestGraph graph, RepositoryRefs repository) {
     this.graph = graph;
@@ -130,14 +134,28 @@ final class RepositoryPass {
     return size;
   }
 
+  /** Why the image of one manifest cannot be pulled, and the blobs that fail. */
+  private record Failure(Damage reason, List<Digest> blobs) {
+    static final Failure NONE = new Failure(null, List.of());
+  }
+
   /**
    * Why a tag whose manifests the registry serves cannot be pulled: a config or layer absent from
    * the store ({@code missing_blob}, known only from a complete census), or stored but not linked
-   * into this repository ({@code missing_layer_link}); null when nothing fails.
+   * into this repository ({@code missing_layer_link}); null when nothing fails. Tags share
+   * manifests (a release tagged three ways), so it is worked out once per manifest.
    */
   private UnpullableTag unpullable(TagRef tag, ManifestGraph.Closure closure) {
+    Failure failure = failures.computeIfAbsent(tag.digest(), d -> failure(closure));
+    return failure == Failure.NONE
+        ? null
+        : new UnpullableTag(tag.name(), failure.reason(), failure.blobs());
+  }
+
+  private Failure failure(ManifestGraph.Closure closure) {
     Set<Digest> absent = new LinkedHashSet<>();
     Set<Digest> unlinked = new LinkedHashSet<>();
+    Set<String> links = repository.layerLinks();
     for (Digest manifest : closure.manifests()) {
       graph
           .summary(manifest)
@@ -146,22 +164,20 @@ final class RepositoryPass {
                 for (Digest blob : References.pulled(summary)) {
                   if (census.indexOf(blob) < 0) {
                     absent.add(blob);
-                  } else if (repository.layerLinks() != null
-                      && !repository.layerLinks().contains(blob.hex())) {
+                  } else if (links != null && !links.contains(blob.hex())) {
                     unlinked.add(blob);
                   }
                 }
               });
     }
     if (!absent.isEmpty() && census.complete()) {
-      List<Digest> failing = new ArrayList<>(absent);
-      failing.addAll(unlinked);
-      return new UnpullableTag(tag.name(), Damage.MISSING_BLOB, failing);
+      List<Digest> blobs = new ArrayList<>(absent);
+      blobs.addAll(unlinked);
+      return new Failure(Damage.MISSING_BLOB, List.copyOf(blobs));
     }
-    if (!unlinked.isEmpty()) {
-      return new UnpullableTag(tag.name(), Damage.MISSING_LAYER_LINK, List.copyOf(unlinked));
-    }
-    return null;
+    return unlinked.isEmpty()
+        ? Failure.NONE
+        : new Failure(Damage.MISSING_LAYER_LINK, List.copyOf(unlinked));
   }
 
   /**
