@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * How a {@link DistributionClient} talks to its registry: the timeout of each request (connect,
  * headers and body), request-level retries, credentials, TLS trust, the hook that counts requests,
- * the size above which blob uploads go in chunks, and the clock tokens expire by.
+ * the size above which blob uploads go in chunks, the clock tokens expire by, and how many requests
+ * may be in flight to the registry at once.
  */
 public record ClientSettings(
     Duration timeout,
@@ -17,9 +18,13 @@ public record ClientSettings(
     RequestListener listener,
     long uploadChunkSize,
     Clock clock,
-    String userAgent) {
+    String userAgent,
+    int concurrency) {
 
   public static final long DEFAULT_CHUNK_SIZE = 8L << 20;
+
+  /** Requests in flight to one registry at once, unless told otherwise. */
+  public static final int DEFAULT_CONCURRENCY = 8;
 
   public ClientSettings {
     Objects.requireNonNull(timeout, "timeout");
@@ -35,9 +40,15 @@ public record ClientSettings(
     if (uploadChunkSize < 1) {
       throw new IllegalArgumentException("upload chunk size must be positive");
     }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, not " + concurrency);
+    }
   }
 
-  /** 35 s per request, the default retries, anonymous, the system's trust, nothing counted. */
+  /**
+   * 35 s per request, the default retries, anonymous, the system's trust, nothing counted, 8
+   * requests at once.
+   */
   public static ClientSettings defaults() {
     return new ClientSettings(
         Duration.ofSeconds(35),
@@ -47,41 +58,63 @@ public record ClientSettings(
         RequestListener.NONE,
         DEFAULT_CHUNK_SIZE,
         Clock.systemUTC(),
-        "regscope");
+        "regscope",
+        DEFAULT_CONCURRENCY);
   }
 
   public ClientSettings withTimeout(Duration value) {
     return new ClientSettings(
-        value, retries, credentials, tls, listener, uploadChunkSize, clock, userAgent);
+        value, retries, credentials, tls, listener, uploadChunkSize, clock, userAgent, concurrency);
   }
 
   public ClientSettings withRetries(RetryPolicy value) {
     return new ClientSettings(
-        timeout, value, credentials, tls, listener, uploadChunkSize, clock, userAgent);
+        timeout, value, credentials, tls, listener, uploadChunkSize, clock, userAgent, concurrency);
   }
 
   public ClientSettings withCredentials(CredentialSource value) {
     return new ClientSettings(
-        timeout, retries, value, tls, listener, uploadChunkSize, clock, userAgent);
+        timeout, retries, value, tls, listener, uploadChunkSize, clock, userAgent, concurrency);
   }
 
   public ClientSettings withTls(TlsSettings value) {
     return new ClientSettings(
-        timeout, retries, credentials, value, listener, uploadChunkSize, clock, userAgent);
+        timeout,
+        retries,
+        credentials,
+        value,
+        listener,
+        uploadChunkSize,
+        clock,
+        userAgent,
+        concurrency);
   }
 
   public ClientSettings withListener(RequestListener value) {
     return new ClientSettings(
-        timeout, retries, credentials, tls, value, uploadChunkSize, clock, userAgent);
+        timeout, retries, credentials, tls, value, uploadChunkSize, clock, userAgent, concurrency);
   }
 
   public ClientSettings withUploadChunkSize(long value) {
     return new ClientSettings(
-        timeout, retries, credentials, tls, listener, value, clock, userAgent);
+        timeout, retries, credentials, tls, listener, value, clock, userAgent, concurrency);
   }
 
   public ClientSettings withClock(Clock value) {
     return new ClientSettings(
-        timeout, retries, credentials, tls, listener, uploadChunkSize, value, userAgent);
+        timeout,
+        retries,
+        credentials,
+        tls,
+        listener,
+        uploadChunkSize,
+        value,
+        userAgent,
+        concurrency);
+  }
+
+  public ClientSettings withConcurrency(int value) {
+    return new ClientSettings(
+        timeout, retries, credentials, tls, listener, uploadChunkSize, clock, userAgent, value);
   }
 }

@@ -64,7 +64,12 @@ public final class DistributionClient {
     } else {
       http.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-HTTP registries
     }
-    this.transport = new Transport(http.build(), settings.listener());
+    this.transport =
+        new Transport(
+            http.build(),
+            settings.listener(),
+            new Throttle(settings.concurrency()),
+            settings.clock());
     this.authenticator =
         new Authenticator(
             registry,

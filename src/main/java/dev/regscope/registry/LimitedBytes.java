@@ -45,8 +45,8 @@ final class LimitedBytes implements BodySubscriber<byte[]> {
         if (strict) {
           subscription.cancel();
           result.completeExceptionally(
-              RegistryException.of(
-                  ErrorClass.SERVER_ERROR, what + " is over " + limit + " bytes", null));
+              RegistryException.badContent(
+                  ContentFault.MALFORMED, what + " is over " + limit + " bytes", null));
           return;
         }
         n = limit - bytes.size();

@@ -28,13 +28,29 @@ final class Listing {
       throw answer.failure(clock);
     }
     List<String> items = new ArrayList<>();
+    String type = answer.header("Content-Type").orElse("no Content-Type");
+    JsonNode list;
     try {
-      for (JsonNode item : JSON.readTree(answer.body()).path(field)) {
-        items.add(item.asText());
+      JsonNode root = JSON.readTree(answer.body());
+      list = root == null ? null : root.get(field);
+      if (root == null || !root.isObject() || list != null && !list.isNull() && !list.isArray()) {
+        throw RegistryException.badContent(
+            ContentFault.MALFORMED,
+            "GET " + uri.getRawPath() + ": not a listing of " + field + " (" + type + ")",
+            null);
       }
     } catch (IOException e) {
-      throw RegistryException.of(
-          ErrorClass.SERVER_ERROR, "GET " + uri.getRawPath() + ": not JSON", e);
+      if (e instanceof RegistryException registry) {
+        throw registry;
+      }
+      // HTML from a proxy or a login page, or JSON cut short.
+      throw RegistryException.badContent(
+          ContentFault.MALFORMED, "GET " + uri.getRawPath() + ": not JSON (" + type + ")", e);
+    }
+    if (list != null) {
+      for (JsonNode item : list) {
+        items.add(item.asText());
+      }
     }
     return new Page(items, LinkHeader.next(answer.headers().allValues("Link"), uri));
   }

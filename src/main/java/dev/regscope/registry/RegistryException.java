@@ -16,6 +16,7 @@ public final class RegistryException extends IOException {
   private final int status;
   private final List<String> codes;
   private final Duration retryAfter;
+  private final ContentFault contentFault;
 
   RegistryException(
       ErrorClass errorClass,
@@ -24,11 +25,23 @@ public final class RegistryException extends IOException {
       Duration retryAfter,
       String message,
       Throwable cause) {
+    this(errorClass, status, codes, retryAfter, null, message, cause);
+  }
+
+  private RegistryException(
+      ErrorClass errorClass,
+      int status,
+      List<String> codes,
+      Duration retryAfter,
+      ContentFault contentFault,
+      String message,
+      Throwable cause) {
     super(message, cause);
     this.errorClass = errorClass;
     this.status = status;
     this.codes = List.copyOf(codes);
     this.retryAfter = retryAfter;
+    this.contentFault = contentFault;
   }
 
   /**
@@ -37,6 +50,15 @@ public final class RegistryException extends IOException {
    */
   public static RegistryException of(ErrorClass errorClass, String message, Throwable cause) {
     return new RegistryException(errorClass, 0, List.of(), null, message, cause);
+  }
+
+  /**
+   * An answer whose content cannot be used: served wrong, so a server-side failure that retrying
+   * the same request does not mend.
+   */
+  public static RegistryException badContent(ContentFault fault, String message, Throwable cause) {
+    return new RegistryException(
+        ErrorClass.SERVER_ERROR, 0, List.of(), null, fault, message, cause);
   }
 
   public ErrorClass errorClass() {
@@ -53,6 +75,11 @@ public final class RegistryException extends IOException {
    */
   public List<String> codes() {
     return codes;
+  }
+
+  /** What was wrong with the content of an answer, when that is why the call failed. */
+  public Optional<ContentFault> contentFault() {
+    return Optional.ofNullable(contentFault);
   }
 
   public Optional<Duration> retryAfter() {

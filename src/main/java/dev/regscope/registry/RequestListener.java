@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Told of every HTTP exchange a client makes (token requests included), for counting requests by
- * method and status; called on the thread that made the request, so it must be quick.
+ * method and status, and of the rate limit the registry announces; called on the thread that made
+ * the request, so it must be quick.
  */
 public interface RequestListener {
   RequestListener NONE =
@@ -21,4 +22,10 @@ public interface RequestListener {
 
   /** No answer: a timeout, a refused connection, a TLS failure. */
   void failed(String method, ErrorClass error, Duration elapsed);
+
+  /**
+   * The registry said how many requests its rate limit still allows (Docker Hub's {@code
+   * ratelimit-remaining}).
+   */
+  default void rateLimitRemaining(long remaining) {}
 }

@@ -57,10 +57,14 @@ final class Transport {
 
   private final HttpClient http;
   private final RequestListener listener;
+  private final Throttle throttle;
+  private final Clock clock;
 
-  Transport(HttpClient http, RequestListener listener) {
+  Transport(HttpClient http, RequestListener listener, Throttle throttle, Clock clock) {
     this.http = http;
     this.listener = listener;
+    this.throttle = throttle;
+    this.clock = clock;
   }
 
   <T> Response<T> send(HttpRequest.Builder builder, BodyHandler<T> onSuccess, Duration timeout)
@@ -81,11 +85,34 @@ final class Transport {
           BodySubscriber<byte[]> error = new LimitedBytes(ERROR_BODY_LIMIT, false, "error body");
           return BodySubscribers.mapping(error, body -> (Object) new ErrorBytes(body));
         };
+    try {
+      throttle.enter();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw RegistryException.of(
+          ErrorClass.UNKNOWN, method + " " + request.uri().getRawPath() + ": interrupted", e);
+    }
+    try {
+      return exchange(request, handler, timeout);
+    } finally {
+      throttle.leave();
+    }
+  }
+
+  private <T> Response<T> exchange(
+      HttpRequest request, BodyHandler<Object> handler, Duration timeout) throws RegistryException {
+    String method = request.method();
     long start = System.nanoTime();
     CompletableFuture<HttpResponse<Object>> future = http.sendAsync(request, handler);
     try {
       HttpResponse<Object> response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       listener.answered(method, response.statusCode(), since(start));
+      HttpHeaders headers = response.headers();
+      RateLimitHeader.remaining(headers.firstValue(RateLimitHeader.NAME).orElse(null))
+          .ifPresent(listener::rateLimitRemaining);
+      throttle.answered(
+          response.statusCode(),
+          RetryAfter.parse(headers.firstValue("Retry-After").orElse(null), clock.instant()));
       Object body = response.body();
       @SuppressWarnings("unchecked")
       T success = body instanceof ErrorBytes ? null : (T) body;

@@ -85,7 +85,7 @@ final class VerifyingBody implements BodySubscriber<Long> {
 
   /** Content that does not match its address was served wrong: a server-side failure. */
   private RegistryException mismatch(String detail) {
-    return RegistryException.of(
-        ErrorClass.SERVER_ERROR, "blob " + expected + " does not match: " + detail, null);
+    return RegistryException.badContent(
+        ContentFault.DIGEST_MISMATCH, "blob " + expected + " does not match: " + detail, null);
   }
 }
