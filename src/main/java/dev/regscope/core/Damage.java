@@ -12,6 +12,12 @@ public enum Damage {
   MISSING_LINK("missing_link"),
   /** A link names a blob whose {@code data} file is absent. */
   MISSING_BLOB("missing_blob"),
+  /**
+   * Over the HTTP API: the registry answers 404 for a manifest a tag or an index names (storage
+   * tells whether its blob or its revision link is gone; the API does not). The registry's state,
+   * not a damaged file.
+   */
+  MISSING_MANIFEST("missing_manifest", false),
   MANIFEST_TOO_LARGE("manifest_too_large"),
   MANIFEST_EMPTY("manifest_empty"),
   /** Not JSON at all, or cut short. */

@@ -25,6 +25,9 @@ final class GcFamilies {
 
   static void add(Snapshot snapshot, List<MetricFamilySamples> families) {
     StoreHygiene store = snapshot.store();
+    if (!snapshot.coverage().blobStore() || !snapshot.coverage().revisions()) {
+      return; // a source that cannot list the blob store and every revision previews nothing
+    }
     if (store.complete()) {
       // Only a complete census tells what is absent: with a prefix folder unreadable, nothing here
       // is exported.

@@ -2,6 +2,7 @@ package dev.regscope.metrics;
 
 import dev.regscope.core.Damage;
 import dev.regscope.core.Digest;
+import dev.regscope.model.Coverage;
 import dev.regscope.model.RepositoryHygiene;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Snapshot;
@@ -55,6 +56,7 @@ final class HygieneFamilies {
   }
 
   static void add(Snapshot snapshot, SeriesFilter filter, List<MetricFamilySamples> families) {
+    Coverage coverage = snapshot.coverage();
     GcFamilies.add(snapshot, families);
     StoreHygiene store = snapshot.store();
     GaugeMetricFamily size =
@@ -112,28 +114,33 @@ final class HygieneFamilies {
           (reason, count) ->
               unpullable.addMetric(List.of(repository.name(), reason.label()), count));
     }
+    families.add(size);
+    // What only the revisions and the blob store tell: absent where the source cannot see them.
+    if (coverage.revisions()) {
+      families.addAll(List.of(exclusive, untagged, referrers));
+    }
+    if (coverage.blobStore()) {
+      families.addAll(
+          List.of(
+              missing,
+              unpullable,
+              TagSamples.perRepository(
+                  "repository_tag_unpullable",
+                  "Present (1) for each tag whose image cannot be pulled, with the reason.",
+                  snapshot,
+                  repository ->
+                      repository.hygiene().unpullableTags().stream()
+                          .filter(tag -> filter.exportsTag(tag.name()))
+                          .map(
+                              tag ->
+                                  new Sample(
+                                      "repository_tag_unpullable",
+                                      TAG_REASON,
+                                      List.of(repository.name(), tag.name(), tag.reason().label()),
+                                      1)))));
+    }
     families.addAll(
         List.of(
-            size,
-            exclusive,
-            untagged,
-            missing,
-            referrers,
-            unpullable,
-            TagSamples.perRepository(
-                "repository_tag_unpullable",
-                "Present (1) for each tag whose image cannot be pulled, with the reason.",
-                snapshot,
-                repository ->
-                    repository.hygiene().unpullableTags().stream()
-                        .filter(tag -> filter.exportsTag(tag.name()))
-                        .map(
-                            tag ->
-                                new Sample(
-                                    "repository_tag_unpullable",
-                                    TAG_REASON,
-                                    List.of(repository.name(), tag.name(), tag.reason().label()),
-                                    1))),
             TagSamples.family(
                 "repository_tag_pushed_timestamp_seconds",
                 "Unix time the tag was pointed at its manifest (its link file's modification time).",
@@ -170,6 +177,9 @@ final class HygieneFamilies {
             "Age of the oldest upload in progress at the last scan, from its startedat file. The registry purges "
                 + "uploads older than a week by default; older ones mean purging is off.",
             REPO);
+    if (!coverage.uploads()) {
+      return;
+    }
     for (UploadStats upload : snapshot.uploads()) {
       List<String> labels = List.of(upload.repository());
       uploads.addMetric(labels, upload.count());

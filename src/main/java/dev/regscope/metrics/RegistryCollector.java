@@ -53,6 +53,7 @@ public final class RegistryCollector extends Collector implements Collector.Desc
     List<MetricFamilySamples> families = new ArrayList<>();
     state.latest().ifPresent(snapshot -> addRegistry(snapshot, filter, families));
     addHealth(state, families);
+    state.api().ifPresent(api -> ApiFamilies.add(api, families));
     return families;
   }
 
@@ -83,10 +84,12 @@ public final class RegistryCollector extends Collector implements Collector.Desc
       }
       reasons.forEach((reason, count) -> broken.addMetric(List.of(name, reason.label()), count));
     }
+    families.add(tags);
+    if (snapshot.coverage().revisions()) {
+      families.add(revisions);
+    }
     families.addAll(
         List.of(
-            tags,
-            revisions,
             TagSamples.family(
                 "repository_tag_layers_total",
                 "Layers of the image the tag points at; for a multi-platform tag, the sum over its child manifests.",

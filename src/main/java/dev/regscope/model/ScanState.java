@@ -3,6 +3,7 @@ package dev.regscope.model;
 import dev.regscope.core.Damage;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -11,13 +12,29 @@ import java.util.Optional;
  * @param latest the last successful scan, empty until the first completes
  * @param errorTotals damage met, summed over every scan since start
  * @param scans completed scans; {@code failedScans} scans that could not list the tree at all
+ * @param api how reading the registry's HTTP API went, for a source that reads it
  */
 public record ScanState(
-    Optional<Snapshot> latest, Map<Damage, Long> errorTotals, long scans, long failedScans) {
+    Optional<Snapshot> latest,
+    Map<Damage, Long> errorTotals,
+    long scans,
+    long failedScans,
+    Optional<ApiHealth> api) {
   public static final ScanState EMPTY = new ScanState(Optional.empty(), Map.of(), 0, 0);
 
   public ScanState {
     errorTotals = Map.copyOf(errorTotals);
+    Objects.requireNonNull(api, "api");
+  }
+
+  public ScanState(
+      Optional<Snapshot> latest, Map<Damage, Long> errorTotals, long scans, long failedScans) {
+    this(latest, errorTotals, scans, failedScans, Optional.empty());
+  }
+
+  /** This state with the source's API health as it is now. */
+  public ScanState withApi(Optional<ApiHealth> now) {
+    return new ScanState(latest, errorTotals, scans, failedScans, now);
   }
 
   /**
@@ -28,11 +45,11 @@ public record ScanState(
     Map<Damage, Long> totals = new EnumMap<>(Damage.class);
     totals.putAll(errorTotals);
     snapshot.problemCounts().forEach((damage, count) -> totals.merge(damage, count, Long::sum));
-    return new ScanState(Optional.of(snapshot), totals, scans + 1, failedScans);
+    return new ScanState(Optional.of(snapshot), totals, scans + 1, failedScans, api);
   }
 
   /** The state after a scan that failed as a whole: the previous snapshot stays. */
   public ScanState afterFailure() {
-    return new ScanState(latest, errorTotals, scans, failedScans + 1);
+    return new ScanState(latest, errorTotals, scans, failedScans + 1, api);
   }
 }

@@ -7,7 +7,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** The immutable result of one complete scan; the server publishes the newest one. */
+/**
+ * The immutable result of one complete scan; the server publishes the newest one. {@code coverage}
+ * says what the source could see: where it could not, the fields stay empty and nothing of it is
+ * exported.
+ */
 public record Snapshot(
     Instant finishedAt,
     Duration duration,
@@ -15,12 +19,26 @@ public record Snapshot(
     List<ScanProblem> problems,
     int manifests,
     StoreHygiene store,
-    List<UploadStats> uploads) {
+    List<UploadStats> uploads,
+    Coverage coverage) {
 
   public Snapshot {
     repositories = List.copyOf(repositories);
     problems = List.copyOf(problems);
     uploads = List.copyOf(uploads);
+    java.util.Objects.requireNonNull(coverage, "coverage");
+  }
+
+  /** A snapshot of a storage tree. */
+  public Snapshot(
+      Instant finishedAt,
+      Duration duration,
+      List<RepositoryStats> repositories,
+      List<ScanProblem> problems,
+      int manifests,
+      StoreHygiene store,
+      List<UploadStats> uploads) {
+    this(finishedAt, duration, repositories, problems, manifests, store, uploads, Coverage.STORAGE);
   }
 
   public Snapshot(

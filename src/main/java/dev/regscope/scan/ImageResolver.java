@@ -6,9 +6,14 @@ import dev.regscope.manifest.ChildManifest;
 import dev.regscope.manifest.Descriptor;
 import dev.regscope.manifest.ManifestKind;
 import dev.regscope.manifest.ManifestSummary;
+import dev.regscope.manifest.Platform;
+import dev.regscope.model.BrokenTag;
+import dev.regscope.model.PlatformStats;
+import dev.regscope.model.TagStats;
 import dev.regscope.scan.Resolution.Leaf;
 import dev.regscope.scan.Resolution.Resolved;
 import dev.regscope.scan.Resolution.Unresolved;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -16,24 +21,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Decides what a manifest digest counts for: the layers and bytes of an image, or the sums over the
  * children of an index. Pure logic over two lookups and a sink for the damage it finds; one
- * instance serves one scan and remembers every digest it resolved.
+ * instance serves one scan and remembers every digest it resolved. Both sources use it, the storage
+ * walk fed by the tree and the API source fed by the registry's answers, so their numbers cannot
+ * drift apart.
  */
-final class ImageResolver {
+public final class ImageResolver {
   /** Index levels allowed above an image; deeper nesting is treated as hostile. */
   static final int MAX_INDEX_DEPTH = 8;
 
   /** Where manifests come from. */
-  interface Manifests {
+  public interface Manifests {
     ManifestResult get(Digest digest);
   }
 
-  /** Where schema1 layer sizes come from: schema1 declares none, so the blob files are measured. */
-  interface BlobSizes {
+  /**
+   * Where schema1 layer sizes come from: schema1 declares none, so the blobs are measured (their
+   * files, or the registry's answer to a blob {@code HEAD}).
+   */
+  public interface BlobSizes {
     /**
      * The blob's size in bytes, or the damage that kept it from being measured, after reporting it.
      */
@@ -43,7 +55,7 @@ final class ImageResolver {
   /**
    * Where damage found in how readable manifests fit together goes, named by the manifest it is in.
    */
-  interface Damaged {
+  public interface Damaged {
     void report(Digest manifest, Damage damage, String message);
   }
 
@@ -52,7 +64,7 @@ final class ImageResolver {
   private final Damaged damaged;
   private final Map<Digest, Resolution> resolved;
 
-  ImageResolver(Manifests manifests, BlobSizes blobSizes, Damaged damaged) {
+  public ImageResolver(Manifests manifests, BlobSizes blobSizes, Damaged damaged) {
     this(manifests, blobSizes, damaged, 16);
   }
 
@@ -60,11 +72,53 @@ final class ImageResolver {
    * @param expected how many digests this scan will likely resolve (the last scan's count), to size
    *     the memo
    */
-  ImageResolver(Manifests manifests, BlobSizes blobSizes, Damaged damaged, int expected) {
+  public ImageResolver(Manifests manifests, BlobSizes blobSizes, Damaged damaged, int expected) {
     this.resolved = new ConcurrentHashMap<>(Math.max(16, expected * 4 / 3));
     this.manifests = manifests;
     this.blobSizes = blobSizes;
     this.damaged = damaged;
+  }
+
+  /**
+   * What tag {@code name}, naming {@code digest}, counts for; {@code pushedAt} is asked only for a
+   * readable tag (it may answer null: not known).
+   */
+  public TagCount count(String name, Digest digest, Supplier<Instant> pushedAt) {
+    Resolution resolution = resolve(digest);
+    if (resolution instanceof Unresolved unresolved) {
+      String mediaType =
+          manifests.get(digest) instanceof ManifestResult.Found found
+              ? found.summary().mediaType()
+              : null;
+      return new TagCount.Broken(new BrokenTag(name, unresolved.damage(), digest, mediaType));
+    }
+    Resolved image = (Resolved) resolution;
+    return new TagCount.Readable(
+        new TagStats(
+            name,
+            digest,
+            image.mediaType(),
+            image.layers(),
+            image.sizeBytes(),
+            image.kind() == ManifestKind.INDEX ? byPlatform(image.leaves()) : List.of(),
+            pushedAt.get()));
+  }
+
+  /**
+   * Children declared for the same platform (several attestations are all unknown/unknown) are
+   * summed.
+   */
+  static List<PlatformStats> byPlatform(List<Leaf> leaves) {
+    Map<String, long[]> sums = new TreeMap<>();
+    for (Leaf leaf : leaves) {
+      String platform = leaf.platform().map(Platform::toString).orElse(Platform.UNDECLARED);
+      long[] sum = sums.computeIfAbsent(platform, p -> new long[2]);
+      sum[0] += leaf.layers();
+      sum[1] += leaf.sizeBytes();
+    }
+    List<PlatformStats> platforms = new ArrayList<>();
+    sums.forEach((platform, sum) -> platforms.add(new PlatformStats(platform, sum[0], sum[1])));
+    return platforms;
   }
 
   Resolution resolve(Digest digest) {

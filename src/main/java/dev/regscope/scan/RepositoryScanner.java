@@ -5,13 +5,10 @@ import dev.regscope.core.Digest;
 import dev.regscope.hygiene.RepositoryRefs;
 import dev.regscope.hygiene.TagRef;
 import dev.regscope.manifest.ManifestKind;
-import dev.regscope.manifest.Platform;
 import dev.regscope.model.BrokenTag;
-import dev.regscope.model.PlatformStats;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.TagStats;
 import dev.regscope.model.UploadStats;
-import dev.regscope.scan.Resolution.Leaf;
 import dev.regscope.scan.Resolution.Resolved;
 import dev.regscope.scan.Resolution.Unresolved;
 import dev.regscope.storage.StorageLayout;
@@ -24,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** Turns one repository folder into its stats within a scan: links, images, revisions, uploads. */
 final class RepositoryScanner {
@@ -109,7 +105,9 @@ final class RepositoryScanner {
               image.mediaType(),
               image.layers(),
               image.sizeBytes(),
-              image.kind() == ManifestKind.INDEX ? byPlatform(image.leaves()) : List.of(),
+              image.kind() == ManifestKind.INDEX
+                  ? ImageResolver.byPlatform(image.leaves())
+                  : List.of(),
               pushedAt(repository, link, last));
       // An unchanged tag keeps last scan's object: the published snapshot and the one being built
       // share it, instead of a large registry holding every tag twice while it rescans.
@@ -184,22 +182,5 @@ final class RepositoryScanner {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  /**
-   * Children declared for the same platform (several attestations are all unknown/unknown) are
-   * summed.
-   */
-  static List<PlatformStats> byPlatform(List<Leaf> leaves) {
-    Map<String, long[]> sums = new TreeMap<>();
-    for (Leaf leaf : leaves) {
-      String platform = leaf.platform().map(Platform::toString).orElse(Platform.UNDECLARED);
-      long[] sum = sums.computeIfAbsent(platform, p -> new long[2]);
-      sum[0] += leaf.layers();
-      sum[1] += leaf.sizeBytes();
-    }
-    List<PlatformStats> platforms = new ArrayList<>();
-    sums.forEach((platform, sum) -> platforms.add(new PlatformStats(platform, sum[0], sum[1])));
-    return platforms;
   }
 }

@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Collects the damage one scan meets, once per file and kind, so a manifest shared by a thousand
- * tags is one problem, not a thousand. Thread-safe.
+ * Collects the damage one scan meets, once per file (or API path) and kind, so a manifest shared by
+ * a thousand tags is one problem, not a thousand. Thread-safe.
  */
-final class ScanProblems {
+public final class ScanProblems {
   private final Map<String, ScanProblem> problems = new LinkedHashMap<>();
   private final Set<String> reportedBefore;
   private final Consumer<ScanProblem> log;
@@ -24,12 +24,12 @@ final class ScanProblems {
    * @param reportedBefore keys of the problems the previous scan logged; those are counted again
    *     but not logged again, so a damaged file yields one log line while it stays damaged
    */
-  ScanProblems(Set<String> reportedBefore, Consumer<ScanProblem> log) {
+  public ScanProblems(Set<String> reportedBefore, Consumer<ScanProblem> log) {
     this.reportedBefore = reportedBefore;
     this.log = log;
   }
 
-  void add(Path path, Damage damage, String message) {
+  public void add(Path path, Damage damage, String message) {
     ScanProblem problem = new ScanProblem(path, damage, message);
     String key = key(problem);
     boolean isNew;
@@ -41,11 +41,11 @@ final class ScanProblems {
     }
   }
 
-  static String key(ScanProblem problem) {
+  public static String key(ScanProblem problem) {
     return problem.damage().label() + " " + problem.path();
   }
 
-  List<ScanProblem> all() {
+  public List<ScanProblem> all() {
     synchronized (problems) {
       List<ScanProblem> sorted = new ArrayList<>(problems.values());
       sorted.sort(

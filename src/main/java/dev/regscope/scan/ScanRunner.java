@@ -37,7 +37,7 @@ final class ScanRunner {
       LOG.error("scan failed, keeping the previous snapshot: {}", e.toString());
       state.updateAndGet(ScanState::afterFailure);
     }
-    ScanState published = state.get();
+    ScanState published = state.updateAndGet(s -> s.withApi(scanner.apiHealth()));
     try {
       onPublish.accept(published);
     } catch (RuntimeException e) {
