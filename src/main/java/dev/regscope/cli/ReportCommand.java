@@ -42,11 +42,15 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Mixin ScanOptions options;
 
+  @Mixin ApiOptions api;
+
+  @Mixin RegistryAccessOptions access;
+
   @Override
   public Integer call() throws Exception {
     options.validate(spec);
     SourceArgument.Source parsed = source.parse(spec);
-    ScanSource scanner = options.scanner(spec, parsed, Clock.systemUTC());
+    ScanSource scanner = options.scanner(spec, parsed, Clock.systemUTC(), api, access);
     Snapshot snapshot = withProgress(scanner, spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     HygieneReport report = HygieneReport.of(snapshot);

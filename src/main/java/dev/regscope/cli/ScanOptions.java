@@ -1,13 +1,20 @@
 package dev.regscope.cli;
 
 import dev.regscope.metrics.SeriesFilter;
+import dev.regscope.registry.RegistryAddress;
+import dev.regscope.registry.RepositoryName;
 import dev.regscope.scan.RepositoryFilter;
 import dev.regscope.scan.ScanSource;
 import dev.regscope.scan.Scanner;
+import dev.regscope.scan.api.ApiScanSettings;
+import dev.regscope.scan.api.ApiScanner;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -82,13 +89,71 @@ final class ScanOptions {
     }
   }
 
-  /** The scan of {@code source}; a usage error where this version cannot read such a source. */
-  ScanSource scanner(CommandSpec spec, SourceArgument.Source source, Clock clock) {
+  /**
+   * The scan of {@code source}: the storage walk for a folder, the API source for a registry URL; a
+   * usage error where this version cannot read such a source.
+   */
+  ScanSource scanner(
+      CommandSpec spec,
+      SourceArgument.Source source,
+      Clock clock,
+      ApiOptions api,
+      RegistryAccessOptions access) {
+    if (source instanceof SourceArgument.Registry registry) {
+      return apiScanner(spec, registry, clock, api, access);
+    }
+    if (!api.repositories.isEmpty()) {
+      throw new BadValue(spec.commandLine(), "--repository needs a registry URL as SOURCE");
+    }
     if (!(source instanceof SourceArgument.Folder folder)) {
       throw new ParameterException(
           spec.commandLine(), "reading " + source + " is not supported yet");
     }
     return scanner(folder.layout(), clock);
+  }
+
+  private ScanSource apiScanner(
+      CommandSpec spec,
+      SourceArgument.Registry registry,
+      Clock clock,
+      ApiOptions api,
+      RegistryAccessOptions access) {
+    List<String> repositories = new ArrayList<>();
+    registry.repository().ifPresent(repositories::add);
+    repositories.addAll(api.repositories);
+    for (String name : repositories) {
+      try {
+        RepositoryName.check(name);
+      } catch (IllegalArgumentException e) {
+        throw new BadValue(spec.commandLine(), e.getMessage());
+      }
+    }
+    if (api.concurrency < 1) {
+      throw new BadValue(
+          spec.commandLine(), "--api-concurrency must be at least 1, not " + api.concurrency);
+    }
+    if (api.pageSize < 1) {
+      throw new BadValue(
+          spec.commandLine(), "--api-page-size must be at least 1, not " + api.pageSize);
+    }
+    ApiScanSettings settings =
+        ApiScanSettings.defaults()
+            .withRepositories(repositories.stream().distinct().toList())
+            .withFilter(repositoryFilter())
+            .withPageSize(api.pageSize)
+            .withConcurrency(api.concurrency);
+    try {
+      return ApiScanner.create(
+          RegistryAddress.parse(registry.base().toString()),
+          access.clientSettings(spec),
+          settings,
+          clock,
+          problem -> LOG.warn("{}", problem));
+    } catch (IllegalArgumentException e) {
+      throw new BadValue(spec.commandLine(), e.getMessage());
+    } catch (IOException e) {
+      throw new BadValue(spec.commandLine(), "--ca-file " + e.getMessage());
+    }
   }
 
   ScanSource scanner(StorageLayout layout, Clock clock) {

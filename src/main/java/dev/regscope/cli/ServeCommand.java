@@ -74,6 +74,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Mixin ScanOptions options;
 
+  @Mixin ApiOptions api;
+
   @Mixin EventOptions events;
 
   @Mixin ServeProbeOptions probeOptions;
@@ -104,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     options.validate(spec);
     SourceArgument.Source parsed = source.parse(spec);
-    ScanSource scanner = options.scanner(spec, parsed, Clock.systemUTC());
+    ScanSource scanner = options.scanner(spec, parsed, Clock.systemUTC(), api, access);
     ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
     // Checked before anything is opened: a bad probe option is a usage error.
     Probes probes = probeOptions.enabled() ? probeOptions.create(spec, access) : null;

@@ -64,10 +64,28 @@ public final class SourceArgument {
     try {
       return StorageLayout.locate(Path.of(value));
     } catch (InvalidStorageRootException e) {
+      if (looksLikeHost(value) && !java.nio.file.Files.exists(Path.of(value))) {
+        throw new BadSource(
+            spec.commandLine(),
+            "no scheme in "
+                + value
+                + ": a registry URL starts with https:// (or http:// for plain HTTP), and there is"
+                + " no such folder");
+      }
       throw new BadSource(spec.commandLine(), e.getMessage());
     } catch (java.nio.file.InvalidPathException e) {
       throw new BadSource(spec.commandLine(), "not a path: " + value);
     }
+  }
+
+  /**
+   * Whether a value that is no folder was probably meant as a registry: {@code host:port/...} or a
+   * first component with a dot that is not a relative path ({@code registry.example.com/app}).
+   */
+  static boolean looksLikeHost(String value) {
+    String first = value.split("/", 2)[0];
+    return first.matches("[A-Za-z0-9.-]+:[0-9]+")
+        || first.matches("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+") && !first.startsWith(".");
   }
 
   private Registry registry(CommandSpec spec) {
@@ -79,6 +97,11 @@ public final class SourceArgument {
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw new BadSource(spec.commandLine(), "no host in " + value);
+    }
+    try {
+      dev.regscope.registry.RegistryAddress.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new BadSource(spec.commandLine(), e.getMessage());
     }
     String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+|/+$", "");
     URI base = URI.create(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority());
