@@ -63,6 +63,15 @@ public final class ImageFactory {
         Arrays.asList(layers));
   }
 
+  /**
+   * An OCI artifact (a Helm chart, a signature, an SBOM): an OCI image manifest whose config and
+   * layers carry the artifact's own media types.
+   */
+  public Image ociArtifact(String configType, String layerType, Blob... layers) {
+    return image(
+        MediaTypes.OCI_MANIFEST, configType, layerType, Platform.UNKNOWN, Arrays.asList(layers));
+  }
+
   /** A Docker manifest list with an entry per image, each under the image's platform. */
   public Index dockerManifestList(Image... images) {
     return index(

@@ -24,6 +24,18 @@ public final class MediaTypes {
   /** The empty config of OCI 1.1 artifacts ({@code {}}). */
   public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
 
+  /** A signed Docker schema1 manifest, as registry 2.8 serves one. */
+  public static final String SCHEMA1_SIGNED =
+      "application/vnd.docker.distribution.manifest.v1+prettyjws";
+
+  /** A Helm chart's config and content, pushed as an OCI artifact. */
+  public static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
+
+  public static final String HELM_CHART = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+
+  /** A cosign signature's layer (the simple-signing payload). */
+  public static final String COSIGN_SIGNATURE = "application/vnd.dev.cosign.simplesigning.v1+json";
+
   /** The layer type of BuildKit's attestation manifests (an in-toto statement, not a tarball). */
   public static final String IN_TOTO = "application/vnd.in-toto+json";
 

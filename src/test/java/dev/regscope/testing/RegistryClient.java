@@ -164,7 +164,12 @@ public final class RegistryClient {
             .build();
     HttpResponse<byte[]> answer = checked(request, BodyHandlers.ofByteArray());
     byte[] bytes = answer.body();
-    Blob manifest = Blob.of(header(answer, "Content-Type").orElse(""), bytes);
+    String type = header(answer, "Content-Type").orElse("");
+    if (type.equals(MediaTypes.SCHEMA1_SIGNED)) {
+      // 2.8 signs a schema1 manifest afresh on every GET; its digest names the signed payload.
+      bytes = JwsPayload.of(bytes);
+    }
+    Blob manifest = Blob.of(type, bytes);
     Optional<String> said = header(answer, "Docker-Content-Digest");
     if (said.isPresent() && !said.get().equals(manifest.digest())) {
       throw new AssertionError(
@@ -228,6 +233,18 @@ public final class RegistryClient {
   /** Every repository name in the catalog, following {@code Link} pagination. */
   public List<String> catalog() {
     return catalog(1000);
+  }
+
+  /** How many pages the catalog takes at {@code pageSize} names a page, following its links. */
+  public int catalogPages(int pageSize) {
+    int pages = 0;
+    URI next = uri("/v2/_catalog?n=" + pageSize);
+    while (next != null) {
+      HttpResponse<String> answer = send("GET", next, BodyPublishers.noBody(), null);
+      pages++;
+      next = header(answer, "Link").map(this::nextLink).orElse(null);
+    }
+    return pages;
   }
 
   /** The catalog fetched {@code pageSize} names at a time. */

@@ -81,7 +81,10 @@ public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
             platforms.stream().mapToLong(PlatformTruth::sizeBytes).sum(),
             platforms);
       }
-      PlatformTruth image = image(UNKNOWN_PLATFORM, manifest, root, tag);
+      PlatformTruth image =
+          root.has("fsLayers")
+              ? schema1(manifest, root, tag)
+              : image(UNKNOWN_PLATFORM, manifest, root, tag);
       return new TagTruth(
           manifest.digest(), manifest.mediaType(), image.layers(), image.sizeBytes(), List.of());
     }
@@ -122,6 +125,17 @@ public record RegistryTruth(Map<String, Map<String, TagTruth>> repositories) {
         layers++;
       }
       return new PlatformTruth(platform, manifest.digest(), layers, size);
+    }
+
+    /** A schema1 manifest declares no sizes: each {@code fsLayers} entry is measured. */
+    private PlatformTruth schema1(Blob manifest, JsonNode root, String reference) {
+      long size = 0;
+      int layers = 0;
+      for (JsonNode layer : root.path("fsLayers")) {
+        size += blobSize(text(layer, "blobSum", reference));
+        layers++;
+      }
+      return new PlatformTruth(UNKNOWN_PLATFORM, manifest.digest(), layers, size);
     }
 
     private long blobSize(String digest) {
