@@ -8,14 +8,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,23 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An HTTP proxy in front of a real registry on 127.0.0.1 that passes requests through, or, when
  * told, misbehaves: answers every request late, with a chosen status (and {@code Retry-After}), or
- * sends headers and half a body and then stalls. {@code Location} headers are rewritten so uploads
- * keep going through the proxy.
+ * sends headers and half a body and then stalls; answers an HTML page as a captive portal would;
+ * cuts bodies short. It can also page tag lists as registries other than 2.8 do ({@link TagPages}).
+ * {@code Location} headers are rewritten so uploads keep going through the proxy; every request is
+ * logged with its arrival time.
  */
 public final class FaultProxy implements AutoCloseable {
-  private static final Set<String> HOP_BY_HOP =
-      Set.of(
-          "connection",
-          "content-length",
-          "transfer-encoding",
-          "host",
-          "upgrade",
-          "expect",
-          "keep-alive",
-          "date");
-
   /** What the proxy does with the next requests. */
-  private sealed interface Fault permits Pass, Delay, Status, Stall {}
+  private sealed interface Fault permits Pass, Delay, Status, Stall, Html, Truncate {}
 
   private record Pass() implements Fault {}
 
@@ -51,24 +38,30 @@ public final class FaultProxy implements AutoCloseable {
 
   private record Stall(String pathPart) implements Fault {}
 
+  private record Html() implements Fault {}
+
+  private record Truncate(String pathPart) implements Fault {}
+
+  /** A request as the proxy saw it, and when (System.nanoTime()). */
+  public record Seen(String method, String path, long arrivedNanos) {}
+
   private final HttpServer server;
   private final ExecutorService threads;
-  private final URI upstream;
-  private final HttpClient client =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final Upstream upstream;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile Fault fault = new Pass();
+  private final AtomicInteger faultsLeft = new AtomicInteger(-1);
+  private final List<Seen> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile boolean pageTagLists;
+  private final Map<String, byte[]> fullLists = new java.util.concurrent.ConcurrentHashMap<>();
 
   private FaultProxy(HttpServer server, ExecutorService threads, URI upstream) {
     this.server = server;
     this.threads = threads;
-    this.upstream = upstream;
+    this.upstream = new Upstream(upstream);
   }
 
   /**
@@ -112,6 +105,32 @@ public final class FaultProxy implements AutoCloseable {
     fault = new Stall(pathPart);
   }
 
+  /** Every request is answered 200 with an HTML page, as a login page or captive portal does. */
+  public void html() {
+    fault = new Html();
+  }
+
+  /** Answers whose path contains {@code pathPart} carry only the first half of their body. */
+  public void truncateBodies(String pathPart) {
+    fault = new Truncate(pathPart);
+  }
+
+  /** The next {@code count} requests are answered {@code status}; the proxy then passes again. */
+  public void answerNext(int count, int status, String retryAfter) {
+    faultsLeft.set(count);
+    fault = new Status(status, retryAfter);
+  }
+
+  /** Tag lists are paged by their {@code n} and {@code last}, with {@code Link} to the next. */
+  public void pageTagLists() {
+    pageTagLists = true;
+  }
+
+  /** Every request so far, in arrival order. */
+  public List<Seen> seen() {
+    return List.copyOf(seen);
+  }
+
   public int requests() {
     return requests.get();
   }
@@ -130,13 +149,24 @@ public final class FaultProxy implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     requests.incrementAndGet();
+    seen.add(
+        new Seen(
+            exchange.getRequestMethod(), exchange.getRequestURI().toString(), System.nanoTime()));
     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     // Counted out as the answer begins: a sequential client may send its next request as soon as
     // it has this answer, before this thread is done.
     Runnable answering = onlyOnce(inFlight::decrementAndGet);
     try (exchange) {
-      Fault now = fault;
+      Fault now = current();
       if (now instanceof Delay delay && !sleep(delay.delay())) {
+        return;
+      }
+      if (now instanceof Html) {
+        answering.run();
+        byte[] page = "<html><body><h1>Sign in</h1></body></html>".getBytes();
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.sendResponseHeaders(200, page.length);
+        exchange.getResponseBody().write(page);
         return;
       }
       if (now instanceof Status status) {
@@ -147,20 +177,37 @@ public final class FaultProxy implements AutoCloseable {
         exchange.sendResponseHeaders(status.status(), -1);
         return;
       }
-      HttpResponse<byte[]> answer = forward(exchange);
+      if (pageTagLists && TagPages.isTagList(exchange)) {
+        // The full list is asked once per listing (2.8 reads every tag folder for it), then paged.
+        String path = exchange.getRequestURI().getRawPath();
+        String query = exchange.getRequestURI().getRawQuery();
+        byte[] full = query != null && query.contains("last=") ? fullLists.get(path) : null;
+        if (full == null) {
+          HttpResponse<byte[]> answer = upstream.forward(exchange, path);
+          if (answer.statusCode() != 200) {
+            answering.run();
+            exchange.sendResponseHeaders(answer.statusCode(), -1);
+            return;
+          }
+          full = answer.body();
+          fullLists.put(path, full);
+        }
+        answering.run();
+        TagPages.Page page = TagPages.page(full, exchange.getRequestURI());
+        page.link().ifPresent(link -> exchange.getResponseHeaders().set("Link", link));
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, page.body().length);
+        exchange.getResponseBody().write(page.body());
+        return;
+      }
+      HttpResponse<byte[]> answer = upstream.forward(exchange, exchange.getRequestURI().toString());
       answering.run();
-      answer
-          .headers()
-          .map()
-          .forEach(
-              (name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                  for (String value : values) {
-                    exchange.getResponseHeaders().add(name, rewrite(name, value));
-                  }
-                }
-              });
       byte[] body = answer.body();
+      if (now instanceof Truncate cut
+          && exchange.getRequestURI().getRawPath().contains(cut.pathPart())) {
+        body = java.util.Arrays.copyOf(body, body.length / 2);
+      }
+      upstream.copyHeaders(answer, exchange, baseUri());
       boolean head = exchange.getRequestMethod().equals("HEAD");
       if (head || body.length == 0) {
         answer
@@ -187,6 +234,19 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
+  /** The fault for this request: a counted one turns into passing once its count is used up. */
+  private Fault current() {
+    Fault now = fault;
+    if (faultsLeft.get() >= 0) {
+      if (faultsLeft.getAndDecrement() <= 0) {
+        faultsLeft.set(-1);
+        fault = new Pass();
+        return new Pass();
+      }
+    }
+    return now;
+  }
+
   private static Runnable onlyOnce(Runnable action) {
     java.util.concurrent.atomic.AtomicBoolean done =
         new java.util.concurrent.atomic.AtomicBoolean();
@@ -195,35 +255,6 @@ public final class FaultProxy implements AutoCloseable {
         action.run();
       }
     };
-  }
-
-  private HttpResponse<byte[]> forward(HttpExchange exchange)
-      throws IOException, InterruptedException {
-    URI target = upstream.resolve(exchange.getRequestURI().toString());
-    byte[] body = exchange.getRequestBody().readAllBytes();
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(target)
-            .method(
-                exchange.getRequestMethod(),
-                body.length == 0
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-    for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
-      if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-        for (String value : header.getValue()) {
-          request.header(header.getKey(), value);
-        }
-      }
-    }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  private String rewrite(String name, String value) {
-    if (name.equalsIgnoreCase("Location")) {
-      String from = upstream.getScheme() + "://" + upstream.getRawAuthority();
-      return value.replace(from, baseUri().toString());
-    }
-    return value;
   }
 
   /** Sleeps, unless the proxy closes first; false if it closed. */
