@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
     name = "report",
     mixinStandardHelpOptions = true,
     description =
-        "Scan a registry storage folder and report what to clean up: largest repositories, reclaimable "
-            + "space, broken tags, untagged manifests, stale uploads.")
+        "Scan a registry (its storage folder, or its HTTP API) and report what to clean up: largest"
+            + " repositories, reclaimable space, broken tags, untagged manifests, stale uploads.")
 public final class ReportCommand implements Callable<Integer> {
   enum Format {
     table,

@@ -17,6 +17,7 @@ import dev.regscope.scan.SnapshotSource;
 import dev.regscope.server.Endpoints;
 import dev.regscope.server.MetricsServer;
 import dev.regscope.storage.NioTreeReader;
+import dev.regscope.targets.TargetDefaults;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -97,6 +98,22 @@ public final class ServeCommand implements Callable<Integer> {
           "JSON object of canonical registry names to arrays of the hosts that mean the same registry")
   Path aliasesFile;
 
+  @Option(
+      names = "--targets-file",
+      paramLabel = "FILE",
+      description =
+          "YAML list of registries to read over their HTTP APIs, each with its own repositories,"
+              + " tags, interval and credentials; instead of SOURCE. Read again when it changes.")
+  Path targetsFile;
+
+  @Option(
+      names = "--targets-file-check",
+      hidden = true,
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How often the targets file is looked at for changes")
+  Duration targetsFileCheck;
+
   /** Lets tests stop a running server; production runs until the process is killed. */
   final CountDownLatch stop = new CountDownLatch(1);
 
@@ -105,6 +122,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(spec);
+    if (targetsFile != null) {
+      return serveTargets();
+    }
     SourceArgument.Source parsed = source.parse(spec);
     ScanSource scanner = options.scanner(spec, parsed, Clock.systemUTC(), api, access);
     ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
@@ -178,6 +198,56 @@ public final class ServeCommand implements Callable<Integer> {
       }
       if (database != null) {
         database.close();
+      }
+    }
+    return 0;
+  }
+
+  /** {@code serve --targets-file}: the registries of the file, over their APIs. */
+  private int serveTargets() throws Exception {
+    if (source.value != null) {
+      throw new BadValue(spec.commandLine(), "give SOURCE or --targets-file, not both");
+    }
+    if (events.enabled()) {
+      throw new BadValue(spec.commandLine(), "--events-db needs a storage folder as SOURCE");
+    }
+    if (scanInterval.isZero()) {
+      throw new BadValue(
+          spec.commandLine(), "--targets-file needs a --scan-interval longer than 0");
+    }
+    Probes probes = probeOptions.enabled() ? probeOptions.create(spec, access) : null;
+    TargetDefaults defaults =
+        new TargetDefaults(
+            access.clientSettings(spec),
+            scanInterval,
+            api.concurrency,
+            api.pageSize,
+            options.repositoryFilter());
+    Thread probeCleanup = probes == null ? null : ProbeSetup.cleanupOnExit(probes);
+    try (ServeTargets targets =
+        ServeTargets.start(spec, targetsFile, defaults, options.seriesFilter(), targetsFileCheck)) {
+      MetricsServer.Builder builder = MetricsServer.builder(new InetSocketAddress(bind, port));
+      targets.addTo(builder);
+      if (probes != null) {
+        probes.addTo(builder);
+      }
+      try (MetricsServer started = builder.start()) {
+        server = started;
+        if (probes != null) {
+          probes.start();
+        }
+        LOG.info(
+            "serving the targets of {} on http://{}:{}{}",
+            targetsFile,
+            bind,
+            started.port(),
+            Endpoints.METRICS);
+        stop.await();
+      }
+    } finally {
+      if (probes != null) {
+        probes.close();
+        ProbeSetup.removeHook(probeCleanup);
       }
     }
     return 0;

@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 public final class SourceArgument {
   @Parameters(
       paramLabel = "SOURCE",
+      arity = "0..1",
       description =
           "A registry storage folder (its root, its docker/registry/v2 "
               + "folder, or a folder holding repositories/ and blobs/), a registry URL (https://host[:port][/REPOSITORY]) "
@@ -41,6 +42,12 @@ public final class SourceArgument {
   public record Bucket(String bucket, String rootDirectory) implements Source {}
 
   Source parse(CommandSpec spec) {
+    if (value == null) {
+      throw new BadSource(
+          spec.commandLine(),
+          "missing SOURCE: a registry storage folder, https://host[:port][/REPOSITORY] or"
+              + " s3://BUCKET");
+    }
     String lower = value.toLowerCase(Locale.ROOT);
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
       return registry(spec);

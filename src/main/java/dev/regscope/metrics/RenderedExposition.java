@@ -1,6 +1,7 @@
 package dev.regscope.metrics;
 
 import dev.regscope.model.ScanState;
+import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -38,12 +40,16 @@ public final class RenderedExposition implements ExpositionPart {
   }
 
   public static RenderedExposition render(ScanState state, SeriesFilter filter) {
+    return render(RegistryCollector.families(state, filter));
+  }
+
+  /** Renders any families, written once as text and gzip. */
+  static RenderedExposition render(List<MetricFamilySamples> families) {
     ChunkedBytes gzip = new ChunkedBytes();
     Tee tee;
     try (GZIPOutputStream compressor = new FastGzip(gzip);
         Writer writer = new OutputStreamWriter(tee = new Tee(compressor), StandardCharsets.UTF_8)) {
-      TextFormat.write004(
-          writer, Collections.enumeration(RegistryCollector.families(state, filter)));
+      TextFormat.write004(writer, Collections.enumeration(families));
     } catch (IOException e) {
       throw new UncheckedIOException("rendering into memory cannot fail", e);
     }

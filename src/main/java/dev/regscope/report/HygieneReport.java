@@ -1,6 +1,7 @@
 package dev.regscope.report;
 
 import dev.regscope.model.BrokenTag;
+import dev.regscope.model.Coverage;
 import dev.regscope.model.ReferrerKind;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.Snapshot;
@@ -26,6 +27,9 @@ import java.util.Map;
  * @param deleteUntaggedReferrers referrers of tagged images 2.8's {@code --delete-untagged} would
  *     delete, by kind, over every repository
  * @param staleUploads uploads older than {@link #STALE_UPLOAD}, oldest first
+ * @param coverage what the source could see: over the HTTP API, garbage collection, untagged
+ *     manifests, uploads and blob totals are not known, and the largest repositories are ranked by
+ *     what their tags reach
  */
 public record HygieneReport(
     Totals totals,
@@ -37,7 +41,8 @@ public record HygieneReport(
     long deleteUntaggedBrokenTags,
     Map<ReferrerKind, Long> deleteUntaggedReferrers,
     List<UploadStats> staleUploads,
-    Instant scannedAt) {
+    Instant scannedAt,
+    Coverage coverage) {
   public static final int TOP = 10;
 
   /**
@@ -64,10 +69,15 @@ public record HygieneReport(
 
   public static HygieneReport of(Snapshot snapshot) {
     List<RepositoryStats> repositories = snapshot.repositories();
+    Coverage coverage = snapshot.coverage();
     List<RepositoryStats> largest =
         repositories.stream()
             .sorted(
-                Comparator.comparingLong((RepositoryStats r) -> r.hygiene().exclusiveSizeBytes())
+                Comparator.comparingLong(
+                        (RepositoryStats r) ->
+                            coverage.revisions()
+                                ? r.hygiene().exclusiveSizeBytes()
+                                : r.hygiene().sizeBytes())
                     .reversed()
                     .thenComparing(RepositoryStats::name))
             .limit(TOP)
@@ -128,7 +138,8 @@ public record HygieneReport(
         wouldBreak,
         referrers,
         stale,
-        snapshot.finishedAt());
+        snapshot.finishedAt(),
+        coverage);
   }
 
   /** Referrers of tagged images 2.8's {@code --delete-untagged} would delete, all kinds. */

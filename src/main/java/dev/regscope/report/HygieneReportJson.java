@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.regscope.model.Coverage;
 import dev.regscope.model.GcMode;
 import dev.regscope.model.Reclaimable;
 import dev.regscope.model.RepositoryStats;
@@ -25,10 +26,28 @@ public final class HygieneReportJson {
   public static void write(HygieneReport report, Writer out) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("scannedAt", report.scannedAt().toString());
+    Coverage coverage = report.coverage();
+    root.putObject("coverage")
+        .put("revisions", coverage.revisions())
+        .put("blobStore", coverage.blobStore())
+        .put("uploads", coverage.uploads());
     ObjectNode totals = root.putObject("totals");
     totals.put("repositories", report.totals().repositories());
     totals.put("tags", report.totals().tags());
     totals.put("brokenTags", report.totals().brokenTags());
+    if (!coverage.revisions()) {
+      ArrayNode largest = root.putArray("largestRepositories");
+      for (RepositoryStats r : report.largest()) {
+        largest
+            .addObject()
+            .put("repository", r.name())
+            .put("sizeBytes", r.hygiene().sizeBytes())
+            .put("tags", r.tagCount());
+      }
+      writeBroken(report, root);
+      JSON.writeValue(out, root);
+      return;
+    }
     totals.put("unpullableTags", report.totals().unpullableTags());
     totals.put("untaggedManifests", report.totals().untaggedManifests());
     totals.put("referrers", report.totals().referrers());
@@ -61,17 +80,7 @@ public final class HygieneReportJson {
     gc.put("deleteUntaggedWouldBreakTags", report.deleteUntaggedBrokenTags());
     ObjectNode referrers = gc.putObject("deleteUntaggedWouldDeleteReferrers");
     report.deleteUntaggedReferrers().forEach((kind, count) -> referrers.put(kind.label(), count));
-    ArrayNode broken = root.putArray("brokenTags");
-    report
-        .brokenTags()
-        .forEach(
-            b ->
-                broken
-                    .addObject()
-                    .put("repository", b.repository())
-                    .put("tag", b.tag())
-                    .put("reason", b.reason())
-                    .put("digest", b.digest()));
+    writeBroken(report, root);
     ArrayNode unpullable = root.putArray("unpullableTags");
     for (var u : report.unpullableTags()) {
       ObjectNode tag =
@@ -124,5 +133,19 @@ public final class HygieneReportJson {
           .forEach(c -> causes.addObject().put("where", c.where()).put("what", c.what()));
     }
     return node;
+  }
+
+  private static void writeBroken(HygieneReport report, ObjectNode root) {
+    ArrayNode broken = root.putArray("brokenTags");
+    report
+        .brokenTags()
+        .forEach(
+            b ->
+                broken
+                    .addObject()
+                    .put("repository", b.repository())
+                    .put("tag", b.tag())
+                    .put("reason", b.reason())
+                    .put("digest", b.digest()));
   }
 }

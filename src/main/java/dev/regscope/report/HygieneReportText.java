@@ -19,6 +19,10 @@ public final class HygieneReportText {
   private HygieneReportText() {}
 
   public static void write(HygieneReport report, PrintWriter out) {
+    if (!report.coverage().revisions()) {
+      writeTagsOnly(report, out);
+      return;
+    }
     HygieneReport.Totals totals = report.totals();
     StoreHygiene store = report.store();
     out.printf(
@@ -51,19 +55,7 @@ public final class HygieneReportText {
       GcReportText.write(report, out);
     }
 
-    if (!report.brokenTags().isEmpty()) {
-      out.printf("%nBroken tags (cannot be pulled):%n");
-      report.brokenTags().stream()
-          .limit(BROKEN_SHOWN)
-          .forEach(
-              (BrokenTagLine b) ->
-                  out.printf("  %s:%s  %s%n", b.repository(), b.tag(), b.reason()));
-      if (report.brokenTags().size() > BROKEN_SHOWN) {
-        out.printf(
-            "  ... and %d more (regscope report --format json lists all)%n",
-            report.brokenTags().size() - BROKEN_SHOWN);
-      }
-    }
+    writeBroken(report, out);
     if (!report.unpullableTags().isEmpty()) {
       out.printf("%nTags that cannot be pulled (their manifests are served, a blob is not):%n");
       report.unpullableTags().stream()
@@ -108,5 +100,44 @@ public final class HygieneReportText {
       }
     }
     out.flush();
+  }
+
+  /**
+   * A report from the registry's HTTP API: what its tags hold and what is broken; the rest needs
+   * the storage.
+   */
+  private static void writeTagsOnly(HygieneReport report, PrintWriter out) {
+    HygieneReport.Totals totals = report.totals();
+    out.printf(
+        "%d repositories, %d tags (%d broken)%n",
+        totals.repositories(), totals.tags(), totals.brokenTags());
+    out.printf("%nLargest repositories by the distinct blobs their tags reach:%n");
+    out.printf("  %-40s %12s %6s%n", "REPOSITORY", "SIZE", "TAGS");
+    for (RepositoryStats r : report.largest()) {
+      out.printf(
+          "  %-40s %12s %6d%n", r.name(), HumanBytes.format(r.hygiene().sizeBytes()), r.tagCount());
+    }
+    writeBroken(report, out);
+    out.printf(
+        "%nRead over the registry's HTTP API: what garbage collection would free, untagged"
+            + " manifests, referrers, missing blobs and uploads need its storage (regscope report"
+            + " STORAGE).%n");
+    out.flush();
+  }
+
+  private static void writeBroken(HygieneReport report, PrintWriter out) {
+    if (!report.brokenTags().isEmpty()) {
+      out.printf("%nBroken tags (cannot be pulled):%n");
+      report.brokenTags().stream()
+          .limit(BROKEN_SHOWN)
+          .forEach(
+              (BrokenTagLine b) ->
+                  out.printf("  %s:%s  %s%n", b.repository(), b.tag(), b.reason()));
+      if (report.brokenTags().size() > BROKEN_SHOWN) {
+        out.printf(
+            "  ... and %d more (regscope report --format json lists all)%n",
+            report.brokenTags().size() - BROKEN_SHOWN);
+      }
+    }
   }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultProxy implements AutoCloseable {
   /** What the proxy does with the next requests. */
-  private sealed interface Fault permits Pass, Delay, Status, Stall, Html, Truncate {}
+  private sealed interface Fault permits Pass, Delay, Status, Stall, Html, Truncate, PathStatus {}
 
   private record Pass() implements Fault {}
 
@@ -41,6 +41,8 @@ public final class FaultProxy implements AutoCloseable {
   private record Html() implements Fault {}
 
   private record Truncate(String pathPart) implements Fault {}
+
+  private record PathStatus(String pathPart, int status) implements Fault {}
 
   /** A request as the proxy saw it, and when (System.nanoTime()). */
   public record Seen(String method, String path, long arrivedNanos) {}
@@ -115,6 +117,11 @@ public final class FaultProxy implements AutoCloseable {
     fault = new Truncate(pathPart);
   }
 
+  /** Requests whose path contains {@code pathPart} are answered {@code status}; others pass. */
+  public void answerFor(String pathPart, int status) {
+    fault = new PathStatus(pathPart, status);
+  }
+
   /** The next {@code count} requests are answered {@code status}; the proxy then passes again. */
   public void answerNext(int count, int status, String retryAfter) {
     faultsLeft.set(count);
@@ -168,6 +175,10 @@ public final class FaultProxy implements AutoCloseable {
         exchange.sendResponseHeaders(200, page.length);
         exchange.getResponseBody().write(page);
         return;
+      }
+      if (now instanceof PathStatus only
+          && exchange.getRequestURI().getRawPath().contains(only.pathPart())) {
+        now = new Status(only.status(), null);
       }
       if (now instanceof Status status) {
         answering.run();

@@ -67,7 +67,7 @@ final class RepositoryList {
               + status
               + "): name them, as "
               + registry
-              + "/REPOSITORY or with --repository",
+              + "/REPOSITORY, with --repository, or as repositories: in a targets file",
           e);
     }
     ApiError reason = ApiErrors.reason(e);
