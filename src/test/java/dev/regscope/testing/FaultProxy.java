@@ -59,6 +59,7 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Seen> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean pageTagLists;
   private final Map<String, byte[]> fullLists = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> extraHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
   private FaultProxy(HttpServer server, ExecutorService threads, URI upstream) {
     this.server = server;
@@ -131,6 +132,11 @@ public final class FaultProxy implements AutoCloseable {
   /** Tag lists are paged by their {@code n} and {@code last}, with {@code Link} to the next. */
   public void pageTagLists() {
     pageTagLists = true;
+  }
+
+  /** Every passed answer carries this header too (a rate limit, as Docker Hub announces it). */
+  public void addHeader(String name, String value) {
+    extraHeaders.put(name, value);
   }
 
   /** Every request so far, in arrival order. */
@@ -219,6 +225,7 @@ public final class FaultProxy implements AutoCloseable {
         body = java.util.Arrays.copyOf(body, body.length / 2);
       }
       upstream.copyHeaders(answer, exchange, baseUri());
+      extraHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
       boolean head = exchange.getRequestMethod().equals("HEAD");
       if (head || body.length == 0) {
         answer

@@ -106,6 +106,24 @@ class ApiPagingAndBackOffTest {
     }
   }
 
+  @Test
+  void requestsInFlightStayWithinTheConcurrencyAndTheAnnouncedRateLimitIsExported()
+      throws Exception {
+    try (RegistryProcess registry = RegistryProcess.start(dir);
+        FaultProxy proxy = FaultProxy.start(registry.baseUri())) {
+      new SampleRegistryScenario().pushAll(registry.client());
+      proxy.delay(java.time.Duration.ofMillis(100));
+      proxy.addHeader("ratelimit-remaining", "76;w=21600");
+      try (ApiScanner api =
+          scanner(proxy.baseUri().toString(), ApiScanSettings.defaults().withConcurrency(3))) {
+        Snapshot snapshot = api.scan();
+        assertThat(proxy.maxInFlight()).isBetween(2, 3);
+        assertThat(metrics(api, snapshot))
+            .containsEntry(series("regscope_api_rate_limit_remaining"), 76.0);
+      }
+    }
+  }
+
   private static ApiScanner scanner(String url, ApiScanSettings settings) throws Exception {
     return ApiScanner.create(
         RegistryAddress.parse(url), ClientSettings.defaults(), settings, Scans.CLOCK, p -> {});
