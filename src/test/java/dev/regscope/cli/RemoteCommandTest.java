@@ -209,6 +209,7 @@ class RemoteCommandTest {
       new SampleRegistryScenario().pushAll(a.client());
       RegistryTruth truthA = RegistryTruth.read(a.client());
       Path targets = dir.resolve("targets.yaml");
+      // c: nothing listens there; it fails on its own and never stops a or b.
       replace(
           targets,
           "- name: a\n  url: "
@@ -217,6 +218,8 @@ class RemoteCommandTest {
               + b.baseUri()
               + "team/app\n  username: scanner\n  passwordFile: "
               + passwordFile
+              + "\n- name: c\n  url: http://127.0.0.1:"
+              + freePort()
               + "\n");
       int port = freePort();
       Path log = dir.resolve("targets.log");
@@ -241,9 +244,17 @@ class RemoteCommandTest {
             awaitMetrics(serve, m -> m.containsKey(tags("b", "team/app")));
         for (String key : metrics.keySet()) {
           if (!key.startsWith("regscope_targets_file_")) {
-            assertThat(key).matches(".*[{,]registry=\"[ab]\".*");
+            assertThat(key).matches(".*[{,]registry=\"[abc]\".*");
           }
         }
+        // Ready waited for c's first scan, which failed after the client's retries.
+        assertThat(metrics.get(series("regscope_scan_failures_total", "registry", "c")))
+            .isGreaterThanOrEqualTo(1.0);
+        assertThat(
+                metrics.get(series("regscope_api_errors_total", "registry", "c", "reason", "network")))
+            .isEqualTo(metrics.get(series("regscope_scan_failures_total", "registry", "c")));
+        assertThat(metrics.keySet())
+            .noneMatch(k -> k.startsWith("repository_") && k.contains("registry=\"c\""));
         assertThat(metrics)
             .containsEntry(
                 tags("a", "team/app"), (double) truthA.repositories().get("team/app").size())
