@@ -33,13 +33,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code regscope serve PATH}: the sidecar exporter. */
+/** {@code regscope serve SOURCE}: the sidecar exporter, or the exporter of remote registries. */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
     description =
-        "Serve Prometheus metrics about a registry storage folder on /metrics; with --events-db, also "
-            + "receive the registry's webhook notifications on /events.")
+        "Serve Prometheus metrics about a registry (its storage folder, its HTTP API, or the registries"
+            + " of a --targets-file) on /metrics; with --events-db, also receive the registry's webhook"
+            + " notifications on /events.")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 

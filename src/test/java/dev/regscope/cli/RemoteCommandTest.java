@@ -251,7 +251,8 @@ class RemoteCommandTest {
         assertThat(metrics.get(series("regscope_scan_failures_total", "registry", "c")))
             .isGreaterThanOrEqualTo(1.0);
         assertThat(
-                metrics.get(series("regscope_api_errors_total", "registry", "c", "reason", "network")))
+                metrics.get(
+                    series("regscope_api_errors_total", "registry", "c", "reason", "network")))
             .isEqualTo(metrics.get(series("regscope_scan_failures_total", "registry", "c")));
         assertThat(metrics.keySet())
             .noneMatch(k -> k.startsWith("repository_") && k.contains("registry=\"c\""));

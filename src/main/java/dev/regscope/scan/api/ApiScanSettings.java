@@ -1,5 +1,6 @@
 package dev.regscope.scan.api;
 
+import dev.regscope.registry.ClientSettings;
 import dev.regscope.registry.RepositoryName;
 import dev.regscope.scan.RepositoryFilter;
 import java.util.List;
@@ -38,7 +39,11 @@ public record ApiScanSettings(
   /** Every repository of the catalog, every tag, pages of 100, 8 requests at once. */
   public static ApiScanSettings defaults() {
     return new ApiScanSettings(
-        List.of(), RepositoryFilter.ALL, TagSelection.ALL, DEFAULT_PAGE_SIZE, 8);
+        List.of(),
+        RepositoryFilter.ALL,
+        TagSelection.ALL,
+        DEFAULT_PAGE_SIZE,
+        ClientSettings.DEFAULT_CONCURRENCY);
   }
 
   public ApiScanSettings withRepositories(List<String> value) {
