@@ -82,10 +82,8 @@ final class RemoteManifests
       problems.add(path(repository, digest), unreadable.damage(), unreadable.message());
       return new ManifestResult.Failed(unreadable.damage());
     }
-    problems.add(
-        path(repository, digest),
-        Damage.MISSING_MANIFEST,
-        "manifest " + digest + " is not served in " + repository + " (404)");
+    // Not served here (404): the registry's state, as a missing revision is on storage, so a
+    // broken tag and no problem.
     return new ManifestResult.Failed(Damage.MISSING_MANIFEST);
   }
 

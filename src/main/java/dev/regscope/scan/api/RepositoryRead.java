@@ -12,9 +12,7 @@ import dev.regscope.registry.DistributionClient;
 import dev.regscope.registry.ManifestHead;
 import dev.regscope.registry.RegistryException;
 import dev.regscope.scan.ImageResolver;
-import dev.regscope.scan.ScanProblems;
 import dev.regscope.scan.TagCount;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,7 +39,6 @@ final class RepositoryRead {
   private final String name;
   private final ImageResolver resolver;
   private final ManifestMemo memo;
-  private final ScanProblems problems;
   private final Map<Digest, Long> declaredSizes;
   private final Map<String, TagCount> counted = new ConcurrentHashMap<>();
   private final Map<String, Digest> digests = new ConcurrentHashMap<>();
@@ -53,13 +50,11 @@ final class RepositoryRead {
       String name,
       RemoteManifests manifests,
       ManifestMemo memo,
-      ScanProblems problems,
       Map<Digest, Long> declaredSizes) {
     this.client = client;
     this.name = name;
     this.resolver = new ImageResolver(manifests, manifests, manifests);
     this.memo = memo;
-    this.problems = problems;
     this.declaredSizes = declaredSizes;
   }
 
@@ -110,10 +105,7 @@ final class RepositoryRead {
     try {
       Optional<ManifestHead> head = client.headManifest(name, tag);
       if (head.isEmpty()) {
-        problems.add(
-            Path.of("/v2/" + name + "/manifests/" + tag),
-            Damage.MISSING_MANIFEST,
-            "tag " + name + ":" + tag + " is listed, but its manifest is not served (404)");
+        // Listed, but its manifest is not served: the registry's state, a broken tag, no problem.
         counted.put(tag, new TagCount.Broken(new BrokenTag(tag, Damage.MISSING_MANIFEST)));
         return;
       }

@@ -67,7 +67,6 @@ final class ScanRound {
               new RemoteManifests(
                   client, name, memo, problems, usedManifests, usedBlobs, declaredSizes),
               memo,
-              problems,
               declaredSizes);
       reads.add(read);
       listings.add(pool.submit(() -> list(read)));
