@@ -20,7 +20,11 @@ public final class EventReceiver {
   public record Answer(int status, String message) {}
 
   private final byte[] expectedToken;
-  private final RateLimitedLog refusals = new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
+  // One limiter per kind of refusal: a flood of wrong tokens must not hide the one oversized event.
+  private final RateLimitedLog unauthorized =
+      new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
+  private final RateLimitedLog tooLarge = new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
+  private final RateLimitedLog busy = new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
   private final EnvelopeParser parser;
   private final EventSink writer;
   private final AtomicLong storeErrors = new AtomicLong();
@@ -57,7 +61,7 @@ public final class EventReceiver {
    * count, so a sender with a wrong token shows in the log without flooding it.
    */
   public void refusedUnauthorized(String from, boolean missing) {
-    refusals.log(
+    unauthorized.log(
         "refused a delivery from "
             + from
             + " (401): "
@@ -67,13 +71,12 @@ public final class EventReceiver {
 
   /** Logs a delivery refused for its size (413), rate-limited like the others. */
   public void refusedTooLarge(String from, String reason) {
-    refusals.log("refused a delivery from " + from + " (413): " + reason);
+    tooLarge.log("refused a delivery from " + from + " (413): " + reason);
   }
 
   /** Logs a delivery refused because every worker was busy (503; the registry retries). */
   public void refusedBusy() {
-    refusals.log(
-        "refused a delivery (503): every event store worker is busy; the registry will retry");
+    busy.log("refused a delivery (503): every event store worker is busy; the registry will retry");
   }
 
   /**

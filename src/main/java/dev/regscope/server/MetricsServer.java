@@ -228,6 +228,11 @@ public final class MetricsServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** Connections open right now; lets tests see that a flood of clients really is held. */
+  int openConnections() {
+    return connector.getConnectedEndPoints().size();
+  }
+
   @Override
   public void close() {
     stopQuietly(server);
