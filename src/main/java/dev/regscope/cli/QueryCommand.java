@@ -137,7 +137,7 @@ public final class QueryCommand implements Callable<Integer> {
     Snapshot snapshot =
         new Scanner(
                 layout,
-                new NioTreeReader(),
+                new NioTreeReader(layout.root()),
                 Clock.systemUTC(),
                 problem -> {},
                 16,

@@ -40,6 +40,11 @@ public enum Damage {
   VANISHED("vanished"),
   /** A symbolic link where the registry writes plain files and folders; never followed. */
   SYMLINK("symlink"),
+  /**
+   * A FIFO, socket or device where the registry writes a regular file; never opened (opening a FIFO
+   * waits for a writer).
+   */
+  SPECIAL_FILE("special_file"),
   /** Any other failed read (permissions, I/O errors). */
   READ_ERROR("read_error"),
   /**

@@ -15,10 +15,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Reads a repository's tag links: the small files a scan reads most. */
+/**
+ * Reads a repository's tag links: the small files a scan reads most.
+ *
+ * <p>The registry writes a tag link in place (create or truncate, then write), so a scan can meet
+ * one missing or empty for a moment while a push or retag writes it, or while a delete removes the
+ * tag. Such a link is not damage yet: its repository is marked unsettled and read again after a
+ * pause ({@link #takeUnsettled()}); only at the last look, or when the previous scan found the same
+ * damage, does it count.
+ */
 final class LinkReader {
   private static final String[] CURRENT_LINK = {"current", "link"};
 
@@ -27,10 +39,33 @@ final class LinkReader {
 
   private final TreeReader reader;
   private final ScanProblems problems;
+  private final Set<RepositoryDir> unsettled = ConcurrentHashMap.newKeySet();
+  private final AtomicLong readAgain = new AtomicLong();
+  private volatile boolean lastLook;
 
   LinkReader(TreeReader reader, ScanProblems problems) {
     this.reader = reader;
     this.problems = problems;
+  }
+
+  /**
+   * The repositories whose tag links looked mid-write since the last call; their contents read
+   * meanwhile are incomplete and must be read again.
+   */
+  Set<RepositoryDir> takeUnsettled() {
+    Set<RepositoryDir> taken = new HashSet<>(unsettled);
+    unsettled.removeAll(taken);
+    return taken;
+  }
+
+  /** From now on a link that looks damaged counts as damage: it was read again already. */
+  void lastLook() {
+    lastLook = true;
+  }
+
+  /** Tag links that looked mid-write and were left to be read again, in this scan. */
+  long readAgain() {
+    return readAgain.get();
   }
 
   RepositoryContents read(RepositoryDir repository) {
@@ -45,7 +80,7 @@ final class LinkReader {
     boolean listed = true;
     try {
       for (EntryFile file : reader.listAndRead(tagsDir, CURRENT_LINK, MAX_LINK_BYTES)) {
-        readTag(tagsDir.resolve(file.entry().name()), file, tags, broken);
+        readTag(repository, tagsDir.resolve(file.entry().name()), file, tags, broken);
       }
     } catch (NoSuchFileException e) {
       hasTagsFolder = false;
@@ -74,11 +109,20 @@ final class LinkReader {
     // A tag whose link could not be read may name any revision: what tags keep is then unknown.
     boolean complete =
         broken.stream()
-            .noneMatch(b -> b.reason() == Damage.READ_ERROR || b.reason() == Damage.SYMLINK);
+            .noneMatch(
+                b ->
+                    b.reason() == Damage.READ_ERROR
+                        || b.reason() == Damage.SYMLINK
+                        || b.reason() == Damage.SPECIAL_FILE);
     return new RepositoryContents(tags, broken, hasTagsFolder, complete && listed);
   }
 
-  private void readTag(Path tagDir, EntryFile file, List<TagLink> tags, List<BrokenTag> broken) {
+  private void readTag(
+      RepositoryDir repository,
+      Path tagDir,
+      EntryFile file,
+      List<TagLink> tags,
+      List<BrokenTag> broken) {
     Entry entry = file.entry();
     String tag = entry.name();
     if (entry.type() == EntryType.SYMLINK) {
@@ -98,7 +142,9 @@ final class LinkReader {
       tags.add(new TagLink(tag, parseLink(file.content())));
     } catch (NoSuchFileException e) {
       if (!reader.exists(tagDir)) {
-        problems.add(tagDir, Damage.VANISHED, "tag folder vanished during the scan");
+        return; // deleted since the listing, as a manifest delete removes its tags: not there
+      }
+      if (!settled(repository, link, Damage.MISSING_LINK)) {
         return;
       }
       problems.add(link, Damage.MISSING_LINK, "tag " + tag + " has no current link");
@@ -107,11 +153,15 @@ final class LinkReader {
       problems.add(link, Damage.BAD_LINK, "link file is larger than " + MAX_LINK_BYTES + " bytes");
       broken.add(new BrokenTag(tag, Damage.BAD_LINK));
     } catch (InvalidDigestException e) {
+      if (!settled(repository, link, Damage.BAD_LINK)) {
+        return;
+      }
       problems.add(link, Damage.BAD_LINK, "link file holds " + e.getMessage());
       broken.add(new BrokenTag(tag, Damage.BAD_LINK));
     } catch (IOException e) {
-      Damage damage = reader.isSymbolicLink(link) ? Damage.SYMLINK : Damage.READ_ERROR;
-      problems.add(link, damage, "link file cannot be read (" + e.getMessage() + ")");
+      Damage damage = ScanProblems.readDamage(reader, link, e);
+      problems.add(
+          ScanProblems.where(link, e), damage, "link file cannot be read (" + e.getMessage() + ")");
       broken.add(new BrokenTag(tag, damage));
     }
   }
@@ -122,6 +172,19 @@ final class LinkReader {
    */
   static Digest parseLink(byte[] bytes) throws InvalidDigestException {
     return Digest.parse(new String(bytes, StandardCharsets.UTF_8).strip());
+  }
+
+  /**
+   * Whether a link that looks like {@code damage} counts now: at the last look, or when the
+   * previous scan counted the same; otherwise its repository is left to be read again.
+   */
+  private boolean settled(RepositoryDir repository, Path link, Damage damage) {
+    if (lastLook || problems.reportedBefore(link, damage)) {
+      return true;
+    }
+    readAgain.incrementAndGet();
+    unsettled.add(repository);
+    return false;
   }
 
   /**

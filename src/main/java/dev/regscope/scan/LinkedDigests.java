@@ -190,10 +190,17 @@ final class LinkedDigests {
       }
       entries.present().forEach(hex -> linked.accept(algorithm, hex));
       for (String hex : entries.unreadable()) {
-        problems.add(
-            folder.resolve(hex).resolve(StorageLayout.REVISION_LINK),
-            Damage.READ_ERROR,
-            what + " link cannot be checked" + consequence);
+        if (reader.isSymbolicLink(folder.resolve(hex))) {
+          problems.add(
+              folder.resolve(hex),
+              Damage.SYMLINK,
+              what + " folder is a symbolic link, not followed" + consequence);
+        } else {
+          problems.add(
+              folder.resolve(hex).resolve(StorageLayout.REVISION_LINK),
+              Damage.READ_ERROR,
+              what + " link cannot be checked" + consequence);
+        }
         complete = false;
       }
     }

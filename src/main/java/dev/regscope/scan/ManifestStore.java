@@ -134,8 +134,8 @@ final class ManifestStore
       return fail(data, Damage.MISSING_BLOB, "manifest blob " + digest + " is missing");
     } catch (IOException e) {
       return fail(
-          data,
-          readDamage(data),
+          ScanProblems.where(data, e),
+          ScanProblems.readDamage(reader, data, e),
           "manifest blob " + digest + " cannot be read (" + e.getMessage() + ")");
     }
     try {
@@ -163,9 +163,11 @@ final class ManifestStore
           data, Damage.MISSING_BLOB, "layer blob " + digest + " of a schema1 manifest is missing");
       return new BlobSize.Failed(Damage.MISSING_BLOB);
     } catch (IOException e) {
-      Damage damage = readDamage(data);
+      Damage damage = ScanProblems.readDamage(reader, data, e);
       problems.add(
-          data, damage, "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
+          ScanProblems.where(data, e),
+          damage,
+          "layer blob " + digest + " cannot be measured (" + e.getMessage() + ")");
       return new BlobSize.Failed(damage);
     }
   }
@@ -173,10 +175,6 @@ final class ManifestStore
   @Override
   public void report(Digest manifest, Damage damage, String message) {
     problems.add(layout.blobData(manifest), damage, "manifest blob " + manifest + " " + message);
-  }
-
-  private Damage readDamage(Path path) {
-    return reader.isSymbolicLink(path) ? Damage.SYMLINK : Damage.READ_ERROR;
   }
 
   private ManifestResult fail(Path path, Damage damage, String message) {

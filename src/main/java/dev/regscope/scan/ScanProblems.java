@@ -2,6 +2,10 @@ package dev.regscope.scan;
 
 import dev.regscope.core.Damage;
 import dev.regscope.model.ScanProblem;
+import dev.regscope.storage.SpecialFileException;
+import dev.regscope.storage.SymbolicLinkException;
+import dev.regscope.storage.TreeReader;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +35,7 @@ public final class ScanProblems {
 
   public void add(Path path, Damage damage, String message) {
     ScanProblem problem = new ScanProblem(path, damage, message);
-    String key = key(problem);
+    String key = key(path, damage);
     boolean isNew;
     synchronized (problems) {
       isNew = problems.putIfAbsent(key, problem) == null;
@@ -42,7 +46,40 @@ public final class ScanProblems {
   }
 
   public static String key(ScanProblem problem) {
-    return problem.damage().label() + " " + problem.path();
+    return key(problem.path(), problem.damage());
+  }
+
+  private static String key(Path path, Damage damage) {
+    return damage.label() + " " + path;
+  }
+
+  /** Whether the previous scan met the same damage at the same path: it persists. */
+  boolean reportedBefore(Path path, Damage damage) {
+    return reportedBefore.contains(key(path, damage));
+  }
+
+  /**
+   * Where a failed read of {@code path} went wrong: the symbolic link it met on the way (so one
+   * link behind which many files sit is one problem), else the path itself.
+   */
+  static Path where(Path path, IOException failure) {
+    return failure instanceof SymbolicLinkException link
+        ? path.getFileSystem().getPath(link.getFile())
+        : path;
+  }
+
+  /**
+   * The damage a failed read of {@code path} means: a symbolic link on the way or at the end, a
+   * special file, or another read error.
+   */
+  static Damage readDamage(TreeReader reader, Path path, IOException failure) {
+    if (failure instanceof SymbolicLinkException) {
+      return Damage.SYMLINK;
+    }
+    if (failure instanceof SpecialFileException) {
+      return Damage.SPECIAL_FILE;
+    }
+    return reader.isSymbolicLink(path) ? Damage.SYMLINK : Damage.READ_ERROR;
   }
 
   public List<ScanProblem> all() {

@@ -13,7 +13,8 @@ import java.util.Optional;
 public interface ScanSource {
   /**
    * Reads the registry once. Damage becomes problems inside the snapshot; an exception means
-   * nothing trustworthy could be read, and the previous snapshot stays published.
+   * nothing trustworthy could be read, and the previous snapshot stays published ({@link
+   * ScanFailedException} says why).
    */
   Snapshot scan() throws IOException;
 
@@ -29,4 +30,19 @@ public interface ScanSource {
   default Optional<ApiHealth> apiHealth() {
     return Optional.empty();
   }
+
+  /**
+   * What the running scan is waiting on now (the read in progress longest), for the log line when a
+   * scan is abandoned; empty when unknown.
+   */
+  default Optional<String> reading() {
+    return Optional.empty();
+  }
+
+  /**
+   * The running scan has been given up on (it ran past its deadline; its thread may be stuck in a
+   * read that never returns): it must not publish anything if it ever finishes, and the next scan
+   * must not wait on its threads.
+   */
+  default void abandon() {}
 }

@@ -1,9 +1,11 @@
 package dev.regscope.scan;
 
 import dev.regscope.core.BlobCensus;
+import dev.regscope.core.Damage;
 import dev.regscope.hygiene.GarbageCollection;
 import dev.regscope.hygiene.RepositoryRefs;
 import dev.regscope.model.RepositoryStats;
+import dev.regscope.model.ScanFailure;
 import dev.regscope.model.ScanProblem;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.UploadStats;
@@ -11,6 +13,8 @@ import dev.regscope.storage.BlobCensusReader;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,12 +25,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -36,28 +41,44 @@ import java.util.function.Consumer;
  * again. One scan at a time; each scan reads folders in parallel on its own pool.
  */
 public final class Scanner implements ScanSource {
-  private final StorageLayout layout;
-  private final TreeReader reader;
-  private final Clock clock;
-  private final Consumer<ScanProblem> log;
-  private final RepositoryFilter filter;
-  private final ExecutorService pool;
-  private final ThreadPacing pacing;
-  private final Duration fullRescanInterval;
-  private Instant lastFullRescan;
-  private final ManifestCache cache = new ManifestCache();
-  private Set<String> reportedProblems = Set.of();
-  private final AtomicInteger progress = new AtomicInteger();
-  private BlobCensus census = BlobCensus.EMPTY;
-  private long lastRefsFingerprint;
-  private GarbageCollection.Result lastHygiene;
-  private Map<String, RepositoryStats> previous = Map.of();
-
-  /** By repository, the blob folders the last full rescan found without a link. */
-  private Map<String, Set<String>> unlinkedBlobs = Map.of();
+  /**
+   * Pauses before a repository whose tag links looked mid-write is read again; after the last, what
+   * still looks damaged is damage. The registry writes a link in microseconds.
+   */
+  static final List<Duration> READ_AGAIN_AFTER =
+      List.of(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1));
 
   /** What {@code --full-rescan-interval} defaults to. */
   public static final Duration DEFAULT_FULL_RESCAN = Duration.ofHours(1);
+
+  /** What one scan hands the next: what lets a rescan skip work that did not change. */
+  private record Memory(
+      BlobCensus census,
+      long refsFingerprint,
+      GarbageCollection.Result hygiene,
+      Map<String, RepositoryStats> repositories,
+      Set<String> reportedProblems,
+      Map<String, Set<String>> unlinkedBlobs,
+      Instant lastFullRescan) {
+    static final Memory NONE =
+        new Memory(BlobCensus.EMPTY, 0, null, Map.of(), Set.of(), Map.of(), null);
+  }
+
+  private final StorageLayout layout;
+  private final InFlightReads reader;
+  private final Clock clock;
+  private final Consumer<ScanProblem> log;
+  private final RepositoryFilter filter;
+  private final int maxThreads;
+  private final ThreadPacing pacing;
+  private final Duration fullRescanInterval;
+  private final ManifestCache cache = new ManifestCache();
+  private final StoragePresence presence = new StoragePresence();
+  private final AtomicInteger progress = new AtomicInteger();
+  private final AtomicLong linksReadAgain = new AtomicLong();
+  private ExecutorService pool;
+  private long generation;
+  private Memory memory = Memory.NONE;
 
   /** A scanner of every repository, on one thread. */
   public Scanner(StorageLayout layout, TreeReader reader, Clock clock, Consumer<ScanProblem> log) {
@@ -99,20 +120,24 @@ public final class Scanner implements ScanSource {
     }
     this.fullRescanInterval = fullRescanInterval;
     this.layout = layout;
-    this.reader = reader;
+    this.reader = new InFlightReads(reader);
     this.clock = clock;
     this.log = log;
     this.filter = filter;
+    this.maxThreads = threads;
     this.pacing = new ThreadPacing(threads, Runtime.getRuntime().availableProcessors());
+    this.pool = newPool(threads);
+  }
+
+  private static ExecutorService newPool(int threads) {
     AtomicInteger count = new AtomicInteger();
-    this.pool =
-        Executors.newFixedThreadPool(
-            threads,
-            task -> {
-              Thread thread = new Thread(task, "regscope-scan-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+    return Executors.newFixedThreadPool(
+        threads,
+        task -> {
+          Thread thread = new Thread(task, "regscope-scan-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /**
@@ -141,7 +166,7 @@ public final class Scanner implements ScanSource {
    * skewed from the server's) can show a changed folder as settled; this bounds how long that
    * lasts.
    */
-  private boolean isFullRescanDue() {
+  private boolean isFullRescanDue(Instant lastFullRescan) {
     return lastFullRescan == null
         || !Instant.now(clock).isBefore(lastFullRescan.plus(fullRescanInterval));
   }
@@ -152,40 +177,80 @@ public final class Scanner implements ScanSource {
     return progress.get();
   }
 
+  @Override
+  public Optional<String> reading() {
+    return reader.longest().map(InFlightReads.Waiting::toString);
+  }
+
+  /**
+   * Gives up on the running scan: its result, should it ever come, is dropped, and the next scan
+   * runs on fresh threads (the old ones may be stuck in a read that never returns).
+   */
+  @Override
+  public void abandon() {
+    ExecutorService old;
+    synchronized (this) {
+      generation++;
+      old = pool;
+      pool = newPool(maxThreads);
+    }
+    old.shutdownNow();
+    reader.forgetThreads();
+  }
+
+  /** Tag links that looked mid-write and were read again, over every scan of this scanner. */
+  long linksReadAgain() {
+    return linksReadAgain.get();
+  }
+
   /**
    * Scans the whole tree. Damage becomes problems inside the snapshot; only a tree whose
-   * repositories folder cannot be listed at all fails the scan, so the previous snapshot stays in
-   * place instead of an empty one.
+   * repositories folder cannot be listed at all, or storage that vanished, fails the scan, so the
+   * previous snapshot stays in place instead of an empty one.
    */
   @Override
   public Snapshot scan() throws IOException {
     long start = System.nanoTime();
-    ScanProblems problems = new ScanProblems(reportedProblems, log);
+    long myGeneration;
+    ExecutorService myPool;
+    Memory last;
+    synchronized (this) {
+      myGeneration = generation;
+      myPool = pool;
+      last = memory;
+    }
+    presence.check(layout, reader);
+    ScanProblems problems = new ScanProblems(last.reportedProblems(), log);
     progress.set(0);
-    boolean full = isFullRescanDue();
+    boolean full = isFullRescanDue(last.lastFullRescan());
     // The real clock, not the injected one: the census is compared with the file system's own
     // timestamps. A full rescan starts from no census, so every prefix folder is listed again.
     BlobCensusReader censusReader =
-        new BlobCensusReader(layout, reader, full ? BlobCensus.EMPTY : census, Instant.now());
-    int threads = pacing.threadsForScan(censusReader.averageStatNanos());
-    TaskGroup group = new TaskGroup(pool, threads);
+        new BlobCensusReader(
+            layout, reader, full ? BlobCensus.EMPTY : last.census(), Instant.now());
+    int threads;
+    synchronized (this) {
+      threads = pacing.threadsForScan(censusReader.averageStatNanos());
+    }
+    TaskGroup group = new TaskGroup(myPool, threads);
     censusReader.tasks().forEach(group::submit); // the blob census runs beside the walk
     // Null makes the store check every cached manifest's blob on disk.
     Set<String> changedBlobs = full ? null : censusReader.changedPrefixes();
     ManifestStore manifests = new ManifestStore(layout, reader, cache, problems, changedBlobs);
     ImageResolver resolver = new ImageResolver(manifests, manifests, manifests, cache.size());
-    LinkedDigests linked = new LinkedDigests(reader, problems, full, unlinkedBlobs);
+    LinkReader links = new LinkReader(reader, problems);
+    LinkedDigests linked = new LinkedDigests(reader, problems, full, last.unlinkedBlobs());
     RepositoryScanner repositories =
         new RepositoryScanner(
             reader,
-            new LinkReader(reader, problems),
+            links,
             linked,
             new UploadReader(reader),
             resolver,
             manifests,
-            previous);
+            last.repositories());
 
-    Queue<RepositoryScanner.Scanned> scanned = new ConcurrentLinkedQueue<>();
+    Map<Path, RepositoryScanner.Scanned> scanned = new ConcurrentHashMap<>();
     long cpuStart = ProcessCpu.nanos();
     // Every repository is read: the collector marks them all, so a filter picks only what is
     // exported.
@@ -195,18 +260,21 @@ public final class Scanner implements ScanSource {
             RepositoryFilter.ALL,
             group,
             repository -> {
-              scanned.add(repositories.scan(repository));
+              scanned.put(repository.path(), repositories.scan(repository));
               progress.incrementAndGet();
             });
     group.await();
+    readAgain(links, repositories, group, scanned);
+    presence.checkStillThere(layout, reader);
+    for (Path link : censusReader.symbolicLinks()) {
+      problems.add(link, Damage.SYMLINK, "blob store folder is a symbolic link, not followed");
+    }
     BlobCensus blobs = censusReader.census();
     long cpuEnd = ProcessCpu.nanos();
-    pacing.record(
-        System.nanoTime() - start, cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart, threads);
 
     List<RepositoryRefs> refs = new ArrayList<>();
     List<UploadStats> uploads = new ArrayList<>();
-    for (RepositoryScanner.Scanned one : scanned) {
+    for (RepositoryScanner.Scanned one : scanned.values()) {
       if (one.refs() != null) {
         refs.add(one.refs());
       }
@@ -221,18 +289,16 @@ public final class Scanner implements ScanSource {
     List<ScanProblem> found = problems.all();
     Set<String> keys = new HashSet<>();
     found.forEach(p -> keys.add(ScanProblems.key(p)));
-    long fingerprint = fingerprint(scanned, keys);
+    long fingerprint = fingerprint(scanned.values(), keys);
     GarbageCollection.Result hygiene =
-        lastHygiene != null
+        last.hygiene() != null
                 && changedBlobs != null
                 && changedBlobs.isEmpty()
-                && fingerprint == lastRefsFingerprint
-            ? lastHygiene
+                && fingerprint == last.refsFingerprint()
+            ? last.hygiene()
             : GarbageCollection.compute(blobs, refs, manifests);
-    lastRefsFingerprint = fingerprint;
-    lastHygiene = hygiene;
     List<RepositoryStats> stats = new ArrayList<>();
-    for (RepositoryScanner.Scanned one : scanned) {
+    for (RepositoryScanner.Scanned one : scanned.values()) {
       if (one.stats() != null && filter.includes(one.stats().name())) {
         stats.add(one.stats().withHygiene(hygiene.repositories().get(one.stats().name())));
       }
@@ -240,16 +306,29 @@ public final class Scanner implements ScanSource {
     stats.sort(Comparator.comparing(RepositoryStats::name));
     uploads.sort(Comparator.comparing(UploadStats::repository));
 
-    cache.retainOnly(manifests.used());
-    census = blobs;
     Map<String, RepositoryStats> byName = new HashMap<>();
     stats.forEach(r -> byName.put(r.name(), r));
-    previous = byName;
-    reportedProblems = keys;
-    unlinkedBlobs = linked.unlinked();
-    if (full) {
-      lastFullRescan = Instant.now(clock);
+    synchronized (this) {
+      if (generation != myGeneration) {
+        // Abandoned for running past its deadline, and finished after all: a newer scan owns the
+        // state now.
+        throw new ScanFailedException(
+            ScanFailure.TIMEOUT, "an abandoned scan finished late; its result is dropped");
+      }
+      pacing.record(
+          System.nanoTime() - start, cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart, threads);
+      cache.retainOnly(manifests.used());
+      memory =
+          new Memory(
+              blobs,
+              fingerprint,
+              hygiene,
+              byName,
+              keys,
+              linked.unlinked(),
+              full ? Instant.now(clock) : last.lastFullRescan());
     }
+    linksReadAgain.addAndGet(links.readAgain());
     return new Snapshot(
         Instant.now(clock),
         Duration.ofNanos(System.nanoTime() - start),
@@ -258,5 +337,36 @@ public final class Scanner implements ScanSource {
         manifests.used().size(),
         hygiene.store(),
         uploads);
+  }
+
+  /**
+   * Reads again, after a pause, the repositories whose tag links looked mid-write, until none does
+   * or the last pause has passed; their first reading is replaced.
+   */
+  private static void readAgain(
+      LinkReader links,
+      RepositoryScanner repositories,
+      TaskGroup group,
+      Map<Path, RepositoryScanner.Scanned> scanned)
+      throws IOException {
+    for (int round = 0; round < READ_AGAIN_AFTER.size(); round++) {
+      Set<RepositoryDir> unsettled = links.takeUnsettled();
+      if (unsettled.isEmpty()) {
+        return;
+      }
+      if (round == READ_AGAIN_AFTER.size() - 1) {
+        links.lastLook();
+      }
+      try {
+        Thread.sleep(READ_AGAIN_AFTER.get(round).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting to read tag links again");
+      }
+      for (RepositoryDir repository : unsettled) {
+        group.submit(() -> scanned.put(repository.path(), repositories.scan(repository)));
+      }
+      group.await();
+    }
   }
 }

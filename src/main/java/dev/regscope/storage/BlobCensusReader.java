@@ -32,6 +32,8 @@ public final class BlobCensusReader {
   private final AtomicBoolean complete = new AtomicBoolean(true);
   private final List<Runnable> tasks = new ArrayList<>();
   private final java.util.Set<String> changed = new java.util.HashSet<>();
+  private final Queue<Path> symbolicLinks = new ConcurrentLinkedQueue<>();
+  private final java.nio.file.FileSystem fileSystem;
   private long statNanos;
   private int stats;
 
@@ -45,13 +47,14 @@ public final class BlobCensusReader {
     this.reader = reader;
     this.previous = previous;
     this.now = now;
+    this.fileSystem = layout.root().getFileSystem();
     List<String> algorithms;
     try {
       algorithms = reader.names(layout.blobs());
     } catch (NoSuchFileException e) {
       return; // no blob pushed yet: an empty, complete census
     } catch (IOException e) {
-      complete.set(false);
+      failed(e);
       return;
     }
     java.util.Set<String> seen = new java.util.HashSet<>();
@@ -81,7 +84,7 @@ public final class BlobCensusReader {
           }
         }
       } catch (IOException e) {
-        complete.set(false);
+        failed(e);
       }
     }
     previous.prefixKeys().stream().filter(key -> !seen.contains(key)).forEach(changed::add);
@@ -127,8 +130,23 @@ public final class BlobCensusReader {
     try {
       prefixes.add(prefix(algorithm, dir, name, mtime, old));
     } catch (IOException e) {
-      complete.set(false); // vanished or unreadable: the next census reads it again
+      failed(e); // vanished or unreadable: the next census reads it again
     }
+  }
+
+  private void failed(IOException e) {
+    complete.set(false);
+    if (e instanceof SymbolicLinkException link) {
+      symbolicLinks.add(fileSystem.getPath(link.getFile()));
+    }
+  }
+
+  /**
+   * Folders of the blob store that are symbolic links, which the census did not look through (a
+   * blob behind one is not counted); the scan reports them.
+   */
+  public List<Path> symbolicLinks() {
+    return List.copyOf(symbolicLinks);
   }
 
   private Prefix prefix(String algorithm, Path dir, String name, FileTime mtime, Prefix old)
@@ -138,6 +156,10 @@ public final class BlobCensusReader {
     List<long[]> compact = new ArrayList<>(sizes.size());
     Map<String, Long> others = new TreeMap<>();
     for (SizedEntry blob : sizes) {
+      if (blob.size() == SizedEntry.SYMBOLIC_LINK) {
+        Path folder = dir.resolve(blob.name());
+        symbolicLinks.add(reader.isSymbolicLink(folder) ? folder : folder.resolve("data"));
+      }
       if (blob.size() < 0) {
         continue; // a blob folder without data: being written or being deleted
       }
@@ -184,11 +206,16 @@ public final class BlobCensusReader {
     }
     known.putAll(old.others());
     List<SizedEntry> sizes = new ArrayList<>();
-    for (String name : reader.names(dir)) {
-      Long size = known.get(name);
-      if (size == null) {
+    for (TreeReader.Entry entry : reader.list(dir)) {
+      String name = entry.name();
+      Long size = entry.type() == TreeReader.EntryType.SYMLINK ? null : known.get(name);
+      if (entry.type() == TreeReader.EntryType.SYMLINK) {
+        size = SizedEntry.SYMBOLIC_LINK;
+      } else if (size == null) {
         try {
           size = reader.size(dir.resolve(name).resolve("data"));
+        } catch (SymbolicLinkException link) {
+          size = SizedEntry.SYMBOLIC_LINK;
         } catch (IOException absent) {
           size = -1L;
         }

@@ -1,45 +1,55 @@
 package dev.regscope.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * {@link TreeReader} over any {@code java.nio} file system: the default one in production, Jimfs in
  * tests.
+ *
+ * <p>Nothing below the root is reached through a symbolic link: every folder on the way to a path
+ * is checked with {@code lstat} before the path is used, and the last component is opened with
+ * {@code O_NOFOLLOW}. Only regular files are opened, their type checked first, because opening a
+ * FIFO waits for a writer that may never come. A link or FIFO swapped in between the check and the
+ * open by someone racing the scan is the one case left; the registry never does that, and the scan
+ * timeout bounds it.
  */
 public final class NioTreeReader implements TreeReader {
   private static final Set<OpenOption> READ_NO_FOLLOW =
       Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
 
-  /**
-   * Link files and most manifests fit here; a scan reads hundreds of thousands, so the buffer is
-   * reused.
-   */
-  private static final int SMALL_READ = 8192;
+  private final NoFollowPaths paths;
 
-  private static final int SHORT_READ_IS_END = 4096;
-  private static final ThreadLocal<ByteBuffer> SMALL_READS =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocate(SMALL_READ));
+  /** A reader that follows no symbolic link anywhere on a path, from the path's own root. */
+  public NioTreeReader() {
+    this(null);
+  }
+
+  /**
+   * A reader of the tree below {@code root}: the root itself may be reached through links (the
+   * operator chose it), nothing below it is.
+   */
+  public NioTreeReader(Path root) {
+    this.paths = new NoFollowPaths(root);
+  }
 
   @Override
   public List<Entry> list(Path dir) throws IOException {
+    paths.checkFolders(dir);
     int subdirectories = subdirectoryCount(dir);
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
@@ -49,10 +59,9 @@ public final class NioTreeReader implements TreeReader {
     }
     List<Entry> entries = new ArrayList<>(children.size());
     // A folder's link count is 2 plus its subfolders (on ext4, xfs, tmpfs, NFS...): when it equals
-    // the number of
-    // entries, every entry is a real folder and no symbolic link hides among them, so one stat of
-    // the folder
-    // replaces one per entry. Registry folders (tags, repositories) are nearly always all folders.
+    // the number of entries, every entry is a real folder and no symbolic link hides among them, so
+    // one stat of the folder replaces one per entry. Registry folders (tags, repositories) are
+    // nearly always all folders.
     boolean allDirectories = subdirectories == children.size();
     for (Path child : children) {
       entries.add(
@@ -74,12 +83,12 @@ public final class NioTreeReader implements TreeReader {
           Files.readAttributes(dir, "unix:nlink,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
     } catch (UnsupportedOperationException | IllegalArgumentException e) {
       if (Files.isSymbolicLink(dir)) {
-        throw new NotDirectoryException(dir.toString());
+        throw new SymbolicLinkException(dir);
       }
       return -1;
     }
     if (Boolean.TRUE.equals(attributes.get("isSymbolicLink"))) {
-      throw new NotDirectoryException(dir.toString());
+      throw new SymbolicLinkException(dir);
     }
     Object links = attributes.get("nlink");
     return links instanceof Integer n && n >= 2 ? n - 2 : -1;
@@ -87,26 +96,26 @@ public final class NioTreeReader implements TreeReader {
 
   private static EntryType typeOf(Path path) {
     try {
-      BasicFileAttributes attributes =
-          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (attributes.isSymbolicLink()) {
-        return EntryType.SYMLINK;
-      }
-      if (attributes.isDirectory()) {
-        return EntryType.DIRECTORY;
-      }
-      return attributes.isRegularFile() ? EntryType.FILE : EntryType.OTHER;
+      return typeOf(
+          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
     } catch (IOException vanished) {
       // Listed a moment ago, gone now: the caller meets the same absence when it looks inside.
       return EntryType.OTHER;
     }
   }
 
+  private static EntryType typeOf(BasicFileAttributes attributes) {
+    return attributes.isSymbolicLink()
+        ? EntryType.SYMLINK
+        : attributes.isDirectory()
+            ? EntryType.DIRECTORY
+            : attributes.isRegularFile() ? EntryType.FILE : EntryType.OTHER;
+  }
+
   @Override
   public List<String> names(Path dir) throws IOException {
-    if (Files.isSymbolicLink(dir)) {
-      throw new NotDirectoryException(dir.toString());
-    }
+    paths.checkFolders(dir);
+    subdirectoryCount(dir);
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
@@ -118,13 +127,15 @@ public final class NioTreeReader implements TreeReader {
 
   @Override
   public byte[] read(Path file, int limit) throws IOException {
+    NoFollowPaths.checkRegularFile(file, paths.attributes(file));
     try (SeekableByteChannel channel = Files.newByteChannel(file, READ_NO_FOLLOW)) {
-      return readAll(channel, file, limit);
+      return SmallFileReads.readAll(channel, file, limit);
     }
   }
 
   @Override
   public List<EntryFile> listAndRead(Path dir, String[] relative, int limit) throws IOException {
+    paths.checkFolders(dir);
     int subdirectories = subdirectoryCount(dir);
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       if (!(stream instanceof SecureDirectoryStream<Path> folder)) {
@@ -139,20 +150,52 @@ public final class NioTreeReader implements TreeReader {
       for (String name : names) {
         Path child = dir.getFileSystem().getPath(name);
         EntryType type = allDirectories ? EntryType.DIRECTORY : typeOf(folder, child);
+        Entry entry = new Entry(name, type);
         if (type != EntryType.DIRECTORY) {
-          files.add(new EntryFile(new Entry(name, type), null, null));
+          files.add(new EntryFile(entry, null, null));
           continue;
         }
-        Path file = dir.getFileSystem().getPath(name, relative);
-        try (SeekableByteChannel channel = folder.newByteChannel(file, READ_NO_FOLLOW)) {
-          files.add(
-              new EntryFile(
-                  new Entry(name, type), readAll(channel, dir.resolve(file), limit), null));
+        try {
+          files.add(new EntryFile(entry, readBelow(folder, dir, name, relative, limit), null));
         } catch (IOException e) {
-          files.add(new EntryFile(new Entry(name, type), null, e));
+          files.add(new EntryFile(entry, null, e));
         }
       }
       return files;
+    }
+  }
+
+  /**
+   * Reads {@code <name>/<relative...>} relative to the open folder: each folder on the way is
+   * checked with one {@code fstatat} (no full-path walk), the file's type too, then it is opened
+   * without following a link.
+   */
+  private static byte[] readBelow(
+      SecureDirectoryStream<Path> folder, Path dir, String name, String[] relative, int limit)
+      throws IOException {
+    Path below = dir.getFileSystem().getPath(name);
+    Path way = dir.resolve(name);
+    for (int i = 0; i < relative.length - 1; i++) {
+      below = below.resolve(relative[i]);
+      way = way.resolve(relative[i]);
+      NoFollowPaths.checkFolder(way, relativeAttributes(folder, below, way));
+    }
+    below = below.resolve(relative[relative.length - 1]);
+    way = way.resolve(relative[relative.length - 1]);
+    NoFollowPaths.checkRegularFile(way, relativeAttributes(folder, below, way));
+    try (SeekableByteChannel channel = folder.newByteChannel(below, READ_NO_FOLLOW)) {
+      return SmallFileReads.readAll(channel, way, limit);
+    }
+  }
+
+  private static BasicFileAttributes relativeAttributes(
+      SecureDirectoryStream<Path> folder, Path relative, Path full) throws IOException {
+    try {
+      return folder
+          .getFileAttributeView(relative, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes();
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new java.nio.file.NoSuchFileException(full.toString());
     }
   }
 
@@ -162,8 +205,8 @@ public final class NioTreeReader implements TreeReader {
     if (!statEach(
         dir,
         name,
-        (entry, attributes) -> {
-          if (attributes != null) {
+        (entry, type, file) -> {
+          if (type == EntryType.DIRECTORY && file != null) {
             found.add(entry);
           }
         })) {
@@ -175,31 +218,34 @@ public final class NioTreeReader implements TreeReader {
   /**
    * One listing and one {@code fstatat} per entry, as {@link #containing}; only an entry whose file
    * was not found is looked at again, to tell an absence (or a plain file, which holds nothing)
-   * from a failure.
+   * from a failure. An entry that is a symbolic link is not looked through: it is unreadable.
    */
   @Override
   public Linked linkedEntries(Path dir, String name) throws IOException {
     List<String> present = new ArrayList<>();
     List<String> notFound = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
     if (!statEach(
-        dir, name, (entry, attributes) -> (attributes != null ? present : notFound).add(entry))) {
+        dir,
+        name,
+        (entry, type, file) -> {
+          if (type == EntryType.SYMLINK) {
+            unreadable.add(entry);
+          } else if (type == EntryType.DIRECTORY) {
+            (file != null ? present : notFound).add(entry);
+          }
+        })) {
       return TreeReader.super.linkedEntries(dir, name);
     }
-    if (notFound.isEmpty()) {
-      return new Linked(present, List.of());
-    }
-    List<String> unreadable = new ArrayList<>();
     for (String entry : notFound) {
       Path file = dir.resolve(entry).resolve(name);
       try {
-        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        paths.attributes(file);
         present.add(entry); // written since the first look
       } catch (java.nio.file.NoSuchFileException absent) {
         // absent indeed
       } catch (IOException e) {
-        if (Files.isDirectory(dir.resolve(entry), LinkOption.NOFOLLOW_LINKS)) {
-          unreadable.add(entry);
-        }
+        unreadable.add(entry);
       }
     }
     return new Linked(present, unreadable);
@@ -211,26 +257,34 @@ public final class NioTreeReader implements TreeReader {
     if (!statEach(
         dir,
         name,
-        (entry, attributes) ->
-            sizes.add(
-                new SizedEntry(
-                    entry,
-                    attributes != null && attributes.isRegularFile() ? attributes.size() : -1L)))) {
+        (entry, type, file) -> {
+          long size = -1;
+          if (type == EntryType.SYMLINK || (file != null && file.isSymbolicLink())) {
+            size = SizedEntry.SYMBOLIC_LINK;
+          } else if (file != null && file.isRegularFile()) {
+            size = file.size();
+          }
+          sizes.add(new SizedEntry(entry, size));
+        })) {
       return TreeReader.super.sizesOf(dir, name);
     }
     return sizes;
   }
 
+  /** What {@link #statEach} found for one entry: its type, and the file inside it or null. */
+  private interface EntryStat {
+    void accept(String entry, EntryType type, BasicFileAttributes file);
+  }
+
   /**
-   * Stats {@code <entry>/<name>} for each entry of {@code dir}, relative to the open folder (one
-   * {@code fstatat} each, no full-path walk), handing null attributes where it is absent. False if
-   * the platform offers no secure directory stream; then nothing was handed over.
+   * Stats {@code <entry>/<name>} for each entry of {@code dir} that is a real folder, relative to
+   * the open folder (one {@code fstatat} each, no full-path walk); the file is null where it is
+   * absent or the entry is not a folder (a link is not looked through). False if the platform
+   * offers no secure directory stream; then nothing was handed over.
    */
-  private static boolean statEach(
-      Path dir, String name, BiConsumer<String, BasicFileAttributes> each) throws IOException {
-    if (Files.isSymbolicLink(dir)) {
-      throw new NotDirectoryException(dir.toString());
-    }
+  private boolean statEach(Path dir, String name, EntryStat each) throws IOException {
+    paths.checkFolders(dir);
+    int subdirectories = subdirectoryCount(dir);
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       if (!(stream instanceof SecureDirectoryStream<Path> folder)) {
         return false;
@@ -239,20 +293,28 @@ public final class NioTreeReader implements TreeReader {
       for (Path child : stream) {
         entries.add(child.getFileName().toString());
       }
+      // Usually every entry is a real folder, which the link count says with no stat per entry.
+      boolean allDirectories = subdirectories == entries.size();
       for (String entry : entries) {
-        BasicFileAttributes attributes;
-        try {
-          attributes =
-              folder
-                  .getFileAttributeView(
-                      dir.getFileSystem().getPath(entry, name),
-                      BasicFileAttributeView.class,
-                      LinkOption.NOFOLLOW_LINKS)
-                  .readAttributes();
-        } catch (IOException absent) {
-          attributes = null;
+        EntryType type =
+            allDirectories
+                ? EntryType.DIRECTORY
+                : typeOf(folder, dir.getFileSystem().getPath(entry));
+        BasicFileAttributes file = null;
+        if (type == EntryType.DIRECTORY) {
+          try {
+            file =
+                folder
+                    .getFileAttributeView(
+                        dir.getFileSystem().getPath(entry, name),
+                        BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+          } catch (IOException absent) {
+            file = null;
+          }
         }
-        each.accept(entry, attributes);
+        each.accept(entry, type, file);
       }
       return true;
     }
@@ -260,68 +322,45 @@ public final class NioTreeReader implements TreeReader {
 
   private static EntryType typeOf(SecureDirectoryStream<Path> folder, Path child) {
     try {
-      BasicFileAttributes attributes =
+      return typeOf(
           folder
               .getFileAttributeView(child, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-              .readAttributes();
-      return attributes.isSymbolicLink()
-          ? EntryType.SYMLINK
-          : attributes.isDirectory()
-              ? EntryType.DIRECTORY
-              : attributes.isRegularFile() ? EntryType.FILE : EntryType.OTHER;
+              .readAttributes());
     } catch (IOException vanished) {
       return EntryType.OTHER;
     }
   }
 
-  private static byte[] readAll(SeekableByteChannel channel, Path file, int limit)
-      throws IOException {
-    // Read up to one byte past the limit instead of asking for the size: one call fewer, and a file
-    // that
-    // grows between a size check and the read cannot slip through.
-    ByteBuffer buffer = SMALL_READS.get().clear().limit(Math.min(limit + 1, SMALL_READ));
-    while (true) {
-      if (!buffer.hasRemaining()) {
-        if (buffer.limit() > limit) {
-          throw new FileTooLargeException(file.toString(), limit);
-        }
-        ByteBuffer bigger = ByteBuffer.allocate(Math.min(limit + 1, buffer.limit() * 4));
-        buffer.flip();
-        bigger.put(buffer);
-        buffer = bigger;
-      }
-      int before = buffer.position();
-      int n = channel.read(buffer);
-      if (n < 0
-          || (n > 0
-              && buffer.hasRemaining()
-              && buffer.position() <= SHORT_READ_IS_END
-              && before == 0)) {
-        // A first read that stops short inside one page is the end of a regular file: this saves
-        // the second
-        // read, which matters for the hundreds of thousands of 71-byte link files a scan reads.
-        return Arrays.copyOf(buffer.array(), buffer.position());
-      }
-    }
-  }
-
   @Override
   public long size(Path file) throws IOException {
-    BasicFileAttributes attributes =
-        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (attributes.isSymbolicLink()) {
-      throw new java.nio.file.FileSystemException(file.toString(), null, "is a symbolic link");
-    }
+    BasicFileAttributes attributes = paths.attributes(file);
+    NoFollowPaths.checkRegularFile(file, attributes);
     return attributes.size();
   }
 
   @Override
+  public FileTime modifiedTime(Path path) throws IOException {
+    return paths.attributes(path).lastModifiedTime();
+  }
+
+  @Override
   public boolean isSymbolicLink(Path path) {
-    return Files.isSymbolicLink(path);
+    try {
+      return paths.attributes(path).isSymbolicLink();
+    } catch (SymbolicLinkException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override
   public boolean exists(Path path) {
-    return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+    try {
+      paths.attributes(path);
+      return true;
+    } catch (IOException e) {
+      return false; // absent, or reached only through a symbolic link
+    }
   }
 }
