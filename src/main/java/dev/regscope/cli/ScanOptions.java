@@ -5,20 +5,25 @@ import dev.regscope.registry.RegistryAddress;
 import dev.regscope.registry.RepositoryName;
 import dev.regscope.scan.RepositoryFilter;
 import dev.regscope.scan.ScanSource;
+import dev.regscope.scan.ScanTimeout;
+import dev.regscope.scan.ScanWatchdog;
 import dev.regscope.scan.Scanner;
 import dev.regscope.scan.api.ApiScanSettings;
 import dev.regscope.scan.api.ApiScanner;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
+import dev.regscope.storage.TreeReader;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,12 +86,43 @@ final class ScanOptions {
       description = "Export no tag-level series for tags whose whole name matches")
   Pattern excludeTag;
 
+  @Option(
+      names = "--scan-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "auto",
+      description =
+          "A scan running longer is abandoned, logged with the path it was waiting on, and the last"
+              + " snapshot stays published; auto: 10 times the slowest of the last 5 scans, at least"
+              + " 2m, and 30m for the first scan (default: ${DEFAULT-VALUE})")
+  String scanTimeout;
+
   /** Checks what picocli's types cannot; a bad value is a usage error (exit code 2). */
   void validate(CommandSpec spec) {
     if (threads < 1) {
       throw new ParameterException(
           spec.commandLine(), "--scan-threads must be at least 1, not " + threads);
     }
+    timeout(spec);
+  }
+
+  /** The timeout {@code --scan-timeout} asks for. */
+  ScanTimeout timeout(CommandSpec spec) {
+    if (scanTimeout.strip().equals("auto")) {
+      return ScanTimeout.derived();
+    }
+    Duration fixed;
+    try {
+      fixed = new DurationConverter().convert(scanTimeout);
+    } catch (CommandLine.TypeConversionException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--scan-timeout: " + e.getMessage() + ", or auto");
+    }
+    if (fixed.isZero()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--scan-timeout must be longer than 0 (a scan must be able to finish), or auto");
+    }
+    return ScanTimeout.fixed(fixed);
   }
 
   /**
@@ -99,8 +135,22 @@ final class ScanOptions {
       Clock clock,
       ApiOptions api,
       RegistryAccessOptions access) {
+    return scanner(spec, source, clock, api, access, UnaryOperator.identity());
+  }
+
+  /**
+   * The same, with {@code readers} wrapping the storage reader (tests inject faults there). Either
+   * source runs under the scan timeout.
+   */
+  ScanSource scanner(
+      CommandSpec spec,
+      SourceArgument.Source source,
+      Clock clock,
+      ApiOptions api,
+      RegistryAccessOptions access,
+      UnaryOperator<TreeReader> readers) {
     if (source instanceof SourceArgument.Registry registry) {
-      return apiScanner(spec, registry, clock, api, access);
+      return new ScanWatchdog(apiScanner(spec, registry, clock, api, access), timeout(spec));
     }
     if (!api.repositories.isEmpty()) {
       throw new BadValue(spec.commandLine(), "--repository needs a registry URL as SOURCE");
@@ -109,7 +159,7 @@ final class ScanOptions {
       throw new ParameterException(
           spec.commandLine(), "reading " + source + " is not supported yet");
     }
-    return scanner(folder.layout(), clock);
+    return new ScanWatchdog(scanner(folder.layout(), clock, readers), timeout(spec));
   }
 
   private ScanSource apiScanner(
@@ -156,10 +206,11 @@ final class ScanOptions {
     }
   }
 
-  ScanSource scanner(StorageLayout layout, Clock clock) {
+  /** The scan of a folder, without a timeout. */
+  private Scanner scanner(StorageLayout layout, Clock clock, UnaryOperator<TreeReader> readers) {
     return new Scanner(
         layout,
-        new NioTreeReader(),
+        readers.apply(new NioTreeReader(layout.root())),
         clock,
         problem -> LOG.warn("{}", problem),
         threads,

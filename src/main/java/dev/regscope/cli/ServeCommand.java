@@ -9,21 +9,27 @@ import dev.regscope.events.store.EventStatistics;
 import dev.regscope.events.store.EventWriter;
 import dev.regscope.metrics.EventExposition;
 import dev.regscope.metrics.ExpositionPublisher;
+import dev.regscope.metrics.ScanFreshness;
 import dev.regscope.probe.Probes;
 import dev.regscope.scan.OnDemandScans;
 import dev.regscope.scan.PeriodicScans;
 import dev.regscope.scan.ScanSource;
+import dev.regscope.scan.ScanWatchdog;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.server.Endpoints;
 import dev.regscope.server.MetricsServer;
 import dev.regscope.storage.NioTreeReader;
+import dev.regscope.storage.TreeReader;
 import dev.regscope.targets.TargetDefaults;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -99,6 +105,9 @@ public final class ServeCommand implements Callable<Integer> {
           "JSON object of canonical registry names to arrays of the hosts that mean the same registry")
   Path aliasesFile;
 
+  /** Shutting down after a fatal error may take this long before the process halts. */
+  private static final Duration HALT_AFTER = Duration.ofSeconds(10);
+
   @Option(
       names = "--targets-file",
       paramLabel = "FILE",
@@ -118,7 +127,21 @@ public final class ServeCommand implements Callable<Integer> {
   /** Lets tests stop a running server; production runs until the process is killed. */
   final CountDownLatch stop = new CountDownLatch(1);
 
+  private volatile int exitCode;
+  private volatile boolean returned;
+
   volatile MetricsServer server;
+
+  /** Wraps the storage reader; tests inject faults here (a read that hangs or fails). */
+  private final UnaryOperator<TreeReader> readers;
+
+  public ServeCommand() {
+    this(UnaryOperator.identity());
+  }
+
+  ServeCommand(UnaryOperator<TreeReader> readers) {
+    this.readers = readers;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -127,7 +150,8 @@ public final class ServeCommand implements Callable<Integer> {
       return serveTargets();
     }
     SourceArgument.Source parsed = source.parse(spec);
-    ScanSource scanner = options.scanner(spec, parsed, Clock.systemUTC(), api, access);
+    Clock clock = Clock.systemUTC();
+    ScanSource scanner = options.scanner(spec, parsed, clock, api, access, readers);
     ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
     // Checked before anything is opened: a bad probe option is a usage error.
     Probes probes = probeOptions.enabled() ? probeOptions.create(spec, access) : null;
@@ -145,13 +169,14 @@ public final class ServeCommand implements Callable<Integer> {
       String token = EventOptions.readSecret(spec, tokenFile, "--events-token-file");
       RegistryNames names = EventOptions.aliases(spec, aliasesFile);
       database = events.open(spec);
-      Clock clock = Clock.systemUTC();
       EventReceiver eventReceiver =
           new EventReceiver(
               token,
               new EnvelopeParser(names),
               new EventWriter(
-                  database, new StorageManifests(folder.layout(), new NioTreeReader()), clock));
+                  database,
+                  new StorageManifests(folder.layout(), new NioTreeReader(folder.layout().root())),
+                  clock));
       EventExposition eventMetrics =
           new EventExposition(
               new EventStatistics(database, events.registry),
@@ -163,21 +188,31 @@ public final class ServeCommand implements Callable<Integer> {
       LOG.info("receiving registry events on {} into {}", Endpoints.EVENTS, database);
     }
     Thread probeCleanup = probes == null ? null : ProbeSetup.cleanupOnExit(probes);
+    Instant started = clock.instant();
     SnapshotSource snapshots =
         scanInterval.isZero()
-            ? new OnDemandScans(scanner, publisher)
-            : new PeriodicScans(scanner, scanInterval, publisher);
+            ? new OnDemandScans(scanner, publisher, this::fatal)
+            : new PeriodicScans(scanner, scanInterval, publisher, this::fatal);
     MetricsServer.Builder builder =
         MetricsServer.builder(new InetSocketAddress(bind, port))
-            .scans(snapshots, publisher::exposition);
+            .scans(snapshots, publisher::exposition)
+            .metrics(
+                new ScanFreshness(
+                    publisher::state,
+                    clock,
+                    started,
+                    () ->
+                        scanner instanceof ScanWatchdog watchdog
+                            ? Optional.of(watchdog.timeout())
+                            : Optional.empty()));
     if (receiver != null) {
       builder.events(receiver.receiver()).metrics(receiver.metrics());
     }
     if (probes != null) {
       probes.addTo(builder);
     }
-    try (MetricsServer started = builder.start()) {
-      server = started;
+    try (MetricsServer running = builder.start()) {
+      server = running;
       if (probes != null) {
         probes.start();
       }
@@ -185,7 +220,7 @@ public final class ServeCommand implements Callable<Integer> {
           "serving {} on http://{}:{}{} (scan interval {})",
           source.value,
           bind,
-          started.port(),
+          running.port(),
           Endpoints.METRICS,
           scanInterval.isZero() ? "on scrape" : scanInterval.toString());
       stop.await();
@@ -200,8 +235,43 @@ public final class ServeCommand implements Callable<Integer> {
       if (database != null) {
         database.close();
       }
+      returned = true;
     }
-    return 0;
+    return exitCode;
+  }
+
+  /**
+   * An {@link Error} in the scan thread (memory ran out): nothing more can be trusted, so the
+   * process ends with exit code 1 and Kubernetes (or systemd) starts it again. Should shutting down
+   * itself hang, the process halts after {@link #HALT_AFTER}.
+   */
+  private void fatal(Throwable error) {
+    try {
+      LOG.error("fatal error in the scan thread; exiting so that regscope is restarted", error);
+    } catch (Throwable ignored) {
+      // logging needs memory too; exiting matters more
+    }
+    exitCode = 1;
+    stop.countDown();
+    try {
+      Thread halt =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(HALT_AFTER.toMillis());
+                } catch (InterruptedException e) {
+                  return;
+                }
+                if (!returned) {
+                  Runtime.getRuntime().halt(1);
+                }
+              },
+              "regscope-halt");
+      halt.setDaemon(true);
+      halt.start();
+    } catch (Throwable cannotEvenStartAThread) {
+      Runtime.getRuntime().halt(1);
+    }
   }
 
   /** {@code serve --targets-file}: the registries of the file, over their APIs. */

@@ -36,4 +36,9 @@ public final class ExpositionPublisher
   public RenderedExposition exposition() {
     return current.exposition();
   }
+
+  /** The state {@code /metrics} serves now. */
+  public ScanState state() {
+    return current.state();
+  }
 }

@@ -3,6 +3,7 @@ package dev.regscope.metrics;
 import dev.regscope.core.Damage;
 import dev.regscope.model.BrokenTag;
 import dev.regscope.model.RepositoryStats;
+import dev.regscope.model.ScanFailure;
 import dev.regscope.model.ScanState;
 import dev.regscope.model.Snapshot;
 import io.prometheus.client.Collector;
@@ -171,9 +172,12 @@ public final class RegistryCollector extends Collector implements Collector.Desc
             "regscope_scan_problems",
             "Damaged files and folders met in the last complete scan, by reason.",
             List.of("reason"));
-    snapshot
-        .problemCounts()
-        .forEach((damage, count) -> problems.addMetric(List.of(damage.label()), count));
+    Map<Damage, Long> counts = snapshot.problemCounts();
+    for (Damage damage : Damage.values()) {
+      // Every reason, 0 included: a series that vanishes when damage clears would leave
+      // min_over_time() in an alert seeing only the scans that had damage.
+      problems.addMetric(List.of(damage.label()), counts.getOrDefault(damage, 0L));
+    }
     families.add(problems);
   }
 
@@ -193,10 +197,14 @@ public final class RegistryCollector extends Collector implements Collector.Desc
     families.add(
         new CounterMetricFamily(
             "regscope_scans_total", "Complete scans since start.", state.scans()));
-    families.add(
+    CounterMetricFamily failures =
         new CounterMetricFamily(
             "regscope_scan_failures_total",
-            "Scans that could not list the tree at all; the previous snapshot stayed published.",
-            state.failedScans()));
+            "Scans that failed as a whole, by reason; the previous snapshot stayed published.",
+            List.of("reason"));
+    for (ScanFailure reason : ScanFailure.values()) {
+      failures.addMetric(List.of(reason.label()), state.failures().getOrDefault(reason, 0L));
+    }
+    families.add(failures);
   }
 }

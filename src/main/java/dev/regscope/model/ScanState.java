@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param latest the last successful scan, empty until the first completes
  * @param errorTotals damage met, summed over every scan since start
- * @param scans completed scans; {@code failedScans} scans that could not list the tree at all
+ * @param scans completed scans; {@code failedScans} scans that failed as a whole
+ * @param failures the failed scans by reason
  * @param api how reading the registry's HTTP API went, for a source that reads it
  */
 public record ScanState(
@@ -19,22 +20,34 @@ public record ScanState(
     Map<Damage, Long> errorTotals,
     long scans,
     long failedScans,
+    Map<ScanFailure, Long> failures,
     Optional<ApiHealth> api) {
   public static final ScanState EMPTY = new ScanState(Optional.empty(), Map.of(), 0, 0);
 
   public ScanState {
     errorTotals = Map.copyOf(errorTotals);
+    failures = Map.copyOf(failures);
     Objects.requireNonNull(api, "api");
   }
 
+  /** A state whose failures are not told apart by reason. */
   public ScanState(
       Optional<Snapshot> latest, Map<Damage, Long> errorTotals, long scans, long failedScans) {
-    this(latest, errorTotals, scans, failedScans, Optional.empty());
+    this(latest, errorTotals, scans, failedScans, Map.of(), Optional.empty());
+  }
+
+  public ScanState(
+      Optional<Snapshot> latest,
+      Map<Damage, Long> errorTotals,
+      long scans,
+      long failedScans,
+      Optional<ApiHealth> api) {
+    this(latest, errorTotals, scans, failedScans, Map.of(), api);
   }
 
   /** This state with the source's API health as it is now. */
   public ScanState withApi(Optional<ApiHealth> now) {
-    return new ScanState(latest, errorTotals, scans, failedScans, now);
+    return new ScanState(latest, errorTotals, scans, failedScans, failures, now);
   }
 
   /**
@@ -45,11 +58,19 @@ public record ScanState(
     Map<Damage, Long> totals = new EnumMap<>(Damage.class);
     totals.putAll(errorTotals);
     snapshot.problemCounts().forEach((damage, count) -> totals.merge(damage, count, Long::sum));
-    return new ScanState(Optional.of(snapshot), totals, scans + 1, failedScans, api);
+    return new ScanState(Optional.of(snapshot), totals, scans + 1, failedScans, failures, api);
   }
 
   /** The state after a scan that failed as a whole: the previous snapshot stays. */
+  public ScanState afterFailure(ScanFailure reason) {
+    Map<ScanFailure, Long> byReason = new EnumMap<>(ScanFailure.class);
+    byReason.putAll(failures);
+    byReason.merge(reason, 1L, Long::sum);
+    return new ScanState(latest, errorTotals, scans, failedScans + 1, byReason, api);
+  }
+
+  /** The state after a scan that could not read the tree. */
   public ScanState afterFailure() {
-    return new ScanState(latest, errorTotals, scans, failedScans + 1, api);
+    return afterFailure(ScanFailure.READ_ERROR);
   }
 }

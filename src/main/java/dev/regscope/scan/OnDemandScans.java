@@ -18,7 +18,16 @@ public final class OnDemandScans implements SnapshotSource {
   }
 
   public OnDemandScans(ScanSource scanner, Consumer<ScanState> onPublish) {
-    this.runner = new ScanRunner(scanner, onPublish);
+    this(scanner, onPublish, e -> {});
+  }
+
+  /**
+   * @param onFatal told of an {@link Error} while scanning (then rethrown to the scrape): it should
+   *     end the process, so that it is restarted
+   */
+  public OnDemandScans(
+      ScanSource scanner, Consumer<ScanState> onPublish, Consumer<Throwable> onFatal) {
+    this.runner = new ScanRunner(scanner, onPublish, onFatal);
   }
 
   @Override

@@ -6,11 +6,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scans in the background at a fixed delay; a scrape reads the last complete state and never waits.
  */
 public final class PeriodicScans implements SnapshotSource, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PeriodicScans.class);
+
   private final ScanRunner runner;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
@@ -25,10 +29,26 @@ public final class PeriodicScans implements SnapshotSource, AutoCloseable {
   }
 
   public PeriodicScans(ScanSource scanner, Duration interval, Consumer<ScanState> onPublish) {
+    this(
+        scanner,
+        interval,
+        onPublish,
+        e -> LOG.error("fatal error in the scan thread; scanning stopped", e));
+  }
+
+  /**
+   * @param onFatal told of an {@link Error} in the scan thread, after which no scan runs again: it
+   *     should end the process, so that it is restarted
+   */
+  public PeriodicScans(
+      ScanSource scanner,
+      Duration interval,
+      Consumer<ScanState> onPublish,
+      Consumer<Throwable> onFatal) {
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException("interval must be positive: " + interval);
     }
-    this.runner = new ScanRunner(scanner, onPublish);
+    this.runner = new ScanRunner(scanner, onPublish, onFatal);
     executor.scheduleWithFixedDelay(runner::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 

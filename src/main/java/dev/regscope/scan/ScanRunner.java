@@ -1,5 +1,6 @@
 package dev.regscope.scan;
 
+import dev.regscope.model.ScanFailure;
 import dev.regscope.model.ScanState;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,37 +14,71 @@ final class ScanRunner {
 
   private final ScanSource scanner;
   private final Consumer<ScanState> onPublish;
+  private final Consumer<Throwable> onFatal;
   private final AtomicReference<ScanState> state = new AtomicReference<>(ScanState.EMPTY);
 
   /**
-   * @param onPublish called in the scan thread with each new state, e.g. to render it for scrapes
+   * @param onPublish called in the scan thread with each new state, e.g. to render it for scrapes;
+   *     the state becomes {@link #current()} only once it returns, so readiness never runs ahead of
+   *     what {@code /metrics} serves
+   * @param onFatal called with an {@link Error} (memory ran out, a bug in the JVM's own code),
+   *     which is rethrown: no scan can be trusted after one, so the process should end and be
+   *     restarted
    */
-  ScanRunner(ScanSource scanner, Consumer<ScanState> onPublish) {
+  ScanRunner(ScanSource scanner, Consumer<ScanState> onPublish, Consumer<Throwable> onFatal) {
     this.scanner = scanner;
     this.onPublish = onPublish;
+    this.onFatal = onFatal;
   }
 
   synchronized ScanState runOnce() {
     try {
+      ScanState next = scanOnce(state.get()).withApi(scanner.apiHealth());
+      try {
+        onPublish.accept(next);
+      } catch (RuntimeException e) {
+        LOG.error("publishing the scan failed", e);
+      }
+      state.set(next);
+      return next;
+    } catch (Error e) {
+      onFatal.accept(e);
+      throw e;
+    }
+  }
+
+  private ScanState scanOnce(ScanState before) {
+    try {
       var snapshot = scanner.scan();
-      state.updateAndGet(s -> s.after(snapshot));
       LOG.debug(
           "scan finished in {} ms: {} repositories, {} tags",
           snapshot.duration().toMillis(),
           snapshot.repositories().size(),
           snapshot.tagCount());
-    } catch (IOException | RuntimeException e) {
-      // Keep the previous snapshot: a tree that cannot be listed right now has not lost its images.
-      LOG.error("scan failed, keeping the previous snapshot: {}", e.toString());
-      state.updateAndGet(ScanState::afterFailure);
-    }
-    ScanState published = state.updateAndGet(s -> s.withApi(scanner.apiHealth()));
-    try {
-      onPublish.accept(published);
+      return before.after(snapshot);
+    } catch (ScanFailedException e) {
+      failed(before, e.reason(), e.getMessage());
+      return before.afterFailure(e.reason());
+    } catch (IOException e) {
+      // A tree that cannot be listed right now has not lost its images.
+      failed(before, ScanFailure.READ_ERROR, e.toString());
+      return before.afterFailure(ScanFailure.READ_ERROR);
     } catch (RuntimeException e) {
-      LOG.error("publishing the scan failed: {}", e.toString());
+      LOG.error("scan failed: a bug in regscope", e);
+      failed(before, ScanFailure.INTERNAL_ERROR, e.toString());
+      return before.afterFailure(ScanFailure.INTERNAL_ERROR);
     }
-    return published;
+  }
+
+  private static void failed(ScanState before, ScanFailure reason, String message) {
+    LOG.error(
+        "scan failed ({}), {}: {}",
+        reason.label(),
+        before
+            .latest()
+            .map(s -> "keeping the snapshot of " + s.finishedAt())
+            .orElse("nothing published yet"),
+        message);
   }
 
   ScanState current() {

@@ -14,7 +14,7 @@ final class TaskGroup {
   private final ExecutorService pool;
   private final Semaphore running;
   private final Object lock = new Object();
-  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private int pending;
 
   /**
@@ -36,8 +36,7 @@ final class TaskGroup {
             try {
               task.run();
             } catch (RuntimeException | Error e) {
-              failure.compareAndSet(
-                  null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+              failure.compareAndSet(null, e);
             } finally {
               running.release();
               finished();
@@ -47,8 +46,7 @@ final class TaskGroup {
       // Not queued (the pool refused it, or memory ran out on the way): counted as done and failed,
       // so await()
       // reports the failure instead of waiting for a task that never runs.
-      failure.compareAndSet(
-          null, e instanceof RuntimeException r ? r : new IllegalStateException(e));
+      failure.compareAndSet(null, e);
       finished();
     }
   }
@@ -63,7 +61,8 @@ final class TaskGroup {
 
   /**
    * Waits until every task, including the ones tasks added, has finished; rethrows the first
-   * failure.
+   * failure. An {@link Error} (memory ran out) is rethrown as it is: it is fatal, not a failed
+   * scan.
    */
   void await() {
     synchronized (lock) {
@@ -76,9 +75,12 @@ final class TaskGroup {
         }
       }
     }
-    RuntimeException e = failure.get();
+    Throwable e = failure.get();
+    if (e instanceof Error error) {
+      throw error;
+    }
     if (e != null) {
-      throw e;
+      throw (RuntimeException) e;
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.regscope.core.Digest;
 import dev.regscope.model.BrokenTag;
 import dev.regscope.model.PlatformStats;
 import dev.regscope.model.RepositoryStats;
+import dev.regscope.model.ScanFailure;
 import dev.regscope.model.ScanProblem;
 import dev.regscope.model.ScanState;
 import dev.regscope.model.Snapshot;
@@ -126,7 +127,13 @@ class RegistryCollectorTest {
 
   @Test
   void scanHealthAndErrorCountersAccumulateAcrossScans() throws Exception {
-    ScanState twice = ScanState.EMPTY.after(snapshot()).after(snapshot()).afterFailure();
+    ScanState twice =
+        ScanState.EMPTY
+            .after(snapshot())
+            .after(snapshot())
+            .afterFailure(ScanFailure.READ_ERROR)
+            .afterFailure(ScanFailure.TIMEOUT)
+            .afterFailure(ScanFailure.TIMEOUT);
 
     Map<String, Double> m = exposition(twice);
 
@@ -135,8 +142,12 @@ class RegistryCollectorTest {
         .containsEntry(series("regscope_scan_errors_total", "reason", "bad_link"), 2.0)
         .containsEntry(series("regscope_scan_errors_total", "reason", "symlink"), 0.0)
         .containsEntry(series("regscope_scan_problems", "reason", "missing_blob"), 2.0)
+        // Every reason from 0, so min_over_time() sees a cleared damage as 0, not as a gap.
+        .containsEntry(series("regscope_scan_problems", "reason", "symlink"), 0.0)
         .containsEntry("regscope_scans_total", 2.0)
-        .containsEntry("regscope_scan_failures_total", 1.0)
+        .containsEntry(series("regscope_scan_failures_total", "reason", "read_error"), 1.0)
+        .containsEntry(series("regscope_scan_failures_total", "reason", "timeout"), 2.0)
+        .containsEntry(series("regscope_scan_failures_total", "reason", "storage_vanished"), 0.0)
         .containsEntry("regscope_scan_duration_seconds", 1.5)
         .containsEntry("regscope_scan_last_success_timestamp_seconds", 1795694400.0)
         .containsEntry("regscope_scan_repositories", 2.0)

@@ -122,6 +122,65 @@ class PeriodicScansTest {
   }
 
   @Test
+  void anErrorInTheScanThreadIsReportedAsFatalAndNoScanRunsAfterIt() throws Exception {
+    tree.repo("app").tag("v1", image(tree.layer(10)));
+    AtomicInteger walks = new AtomicInteger();
+    OutOfMemoryError outOfMemory = new OutOfMemoryError("Java heap space (injected)");
+    TreeReader failingLater =
+        new ForwardingTreeReader(new NioTreeReader()) {
+          @Override
+          public List<Entry> list(Path dir) throws IOException {
+            if (dir.equals(tree.layout().repositories()) && walks.incrementAndGet() == 2) {
+              throw outOfMemory;
+            }
+            return super.list(dir);
+          }
+        };
+    java.util.concurrent.CompletableFuture<Throwable> fatal =
+        new java.util.concurrent.CompletableFuture<>();
+    try (PeriodicScans scans =
+        new PeriodicScans(
+            new Scanner(tree.layout(), failingLater, Scans.CLOCK, p -> {}),
+            Duration.ofMillis(10),
+            state -> {},
+            fatal::complete)) {
+      assertThat(fatal.get(10, java.util.concurrent.TimeUnit.SECONDS)).isSameAs(outOfMemory);
+      Thread.sleep(200);
+      // Not a failed scan that the schedule shrugs off: scheduling stopped, for the process to end.
+      assertThat(walks.get()).isEqualTo(2);
+      assertThat(scans.current().scans()).isEqualTo(1);
+      assertThat(scans.current().failedScans()).isZero();
+    }
+  }
+
+  @Test
+  void aStateBecomesCurrentOnlyOnceItIsPublished() throws Exception {
+    tree.repo("app").tag("v1", image(tree.layer(10)));
+    CountDownLatch rendering = new CountDownLatch(1);
+    CountDownLatch rendered = new CountDownLatch(1);
+    try (PeriodicScans scans =
+        new PeriodicScans(
+            new Scanner(tree.layout(), new NioTreeReader(), Scans.CLOCK, p -> {}),
+            Duration.ofHours(1),
+            state -> {
+              rendering.countDown();
+              try {
+                rendered.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })) {
+      rendering.await();
+      // The scan is done but /metrics does not hold it yet: not ready.
+      assertThat(scans.ready()).isFalse();
+      assertThat(scans.current().scans()).isZero();
+      rendered.countDown();
+      awaitScans(scans, 1);
+      assertThat(scans.ready()).isTrue();
+    }
+  }
+
+  @Test
   void aZeroIntervalIsNotABackgroundSchedule() {
     assertThatThrownBy(
             () ->

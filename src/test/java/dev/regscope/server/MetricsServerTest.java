@@ -8,6 +8,7 @@ import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.SeriesFilter;
 import dev.regscope.model.ScanState;
 import dev.regscope.scan.OnDemandScans;
+import dev.regscope.scan.PeriodicScans;
 import dev.regscope.scan.Scanner;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.storage.NioTreeReader;
@@ -92,6 +93,80 @@ class MetricsServerTest {
       assertThat(PromText.parse(new String(metrics.body(), StandardCharsets.UTF_8)))
           .containsEntry(
               series("repository_tag_size_bytes", "repository", "app", "tag", "v1"), 10.0);
+    }
+  }
+
+  private HttpResponse<String> send(MetricsServer server, String method, String path)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void onlyTheExactPathsAnswerAndOnlyToTheirMethods() throws Exception {
+    FixedSource source = new FixedSource();
+    try (MetricsServer server =
+        MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), source, publisher)) {
+      for (String near :
+          List.of("/metricsfoo", "/metrics;x", "/metrics/", "/metrics/x", "/-/healthyx", "/")) {
+        HttpResponse<String> response = send(server, "GET", near);
+        assertThat(response.statusCode()).as(near).isEqualTo(404);
+        assertThat(response.body()).as(near).doesNotContain("regscope_scans_total");
+      }
+      assertThat(send(server, "GET", "/metrics?debug=1").statusCode()).isEqualTo(200);
+      assertThat(send(server, "HEAD", Endpoints.HEALTHY).statusCode()).isEqualTo(200);
+
+      for (String path : List.of(Endpoints.HEALTHY, Endpoints.READY, Endpoints.METRICS)) {
+        for (String method : List.of("POST", "PUT", "DELETE")) {
+          HttpResponse<String> refused = send(server, method, path);
+          assertThat(refused.statusCode()).as("%s %s", method, path).isEqualTo(405);
+          assertThat(refused.headers().firstValue("Allow")).hasValue("GET, HEAD");
+        }
+      }
+    }
+  }
+
+  @Test
+  void readyOnlyOnceTheFirstScanIsRenderedIntoMetrics(@TempDir Path dir) throws Exception {
+    RegistryTree tree = RegistryTree.at(dir);
+    tree.repo("app").tag("v1", image(tree.layer(10)));
+    CountDownLatch rendering = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // Rendering a large registry takes seconds; this one waits for the test instead.
+    java.util.function.Consumer<ScanState> slowRender =
+        state -> {
+          rendering.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          publisher.accept(state);
+        };
+    try (PeriodicScans scans =
+            new PeriodicScans(
+                new Scanner(tree.layout(), new NioTreeReader(), Scans.CLOCK, p -> {}),
+                java.time.Duration.ofHours(1),
+                slowRender);
+        MetricsServer server =
+            MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), scans, publisher)) {
+      rendering.await();
+      assertThat(get(server, Endpoints.READY).statusCode()).isEqualTo(503);
+      assertThat(new String(get(server, Endpoints.METRICS).body(), StandardCharsets.UTF_8))
+          .doesNotContain("repository_tags_total{");
+
+      release.countDown();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (get(server, Endpoints.READY).statusCode() != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(
+              PromText.parse(
+                  new String(get(server, Endpoints.METRICS).body(), StandardCharsets.UTF_8)))
+          .containsEntry(series("repository_tags_total", "repository", "app"), 1.0);
     }
   }
 

@@ -33,7 +33,7 @@ public final class RegscopeProcess implements AutoCloseable {
 
   /**
    * Starts {@code regscope serve} on {@code port} with these extra arguments before the storage
-   * path.
+   * path; it scans once an hour unless they say otherwise.
    */
   public static RegscopeProcess start(int port, Path storage, Path log, String... arguments) {
     List<String> command =
@@ -48,9 +48,10 @@ public final class RegscopeProcess implements AutoCloseable {
                 "--bind",
                 "127.0.0.1",
                 "--port",
-                String.valueOf(port),
-                "--scan-interval",
-                "1h"));
+                String.valueOf(port)));
+    if (!List.of(arguments).contains("--scan-interval")) {
+      command.addAll(List.of("--scan-interval", "1h"));
+    }
     command.addAll(List.of(arguments));
     command.add(storage.toString());
     RegscopeProcess regscope = new RegscopeProcess(command, log, port);
