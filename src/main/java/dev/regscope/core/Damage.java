@@ -31,8 +31,6 @@ public enum Damage {
   BAD_DIGEST("bad_digest"),
   INDEX_CYCLE("index_cycle"),
   INDEX_TOO_DEEP("index_too_deep"),
-  /** A repository with {@code _manifests/} but no {@code _manifests/tags/}. */
-  NO_TAGS_FOLDER("no_tags_folder"),
   /**
    * A file or folder that was listed and then gone, usually the garbage collector or a delete at
    * work.

@@ -84,14 +84,11 @@ final class LinkReader {
       }
     } catch (NoSuchFileException e) {
       hasTagsFolder = false;
+      // No tags folder is no damage: the registry makes it with the first tag, so a repository
+      // whose manifests were pushed by digest only (an index's children go first) has none.
       if (!reader.exists(repository.path())) {
         problems.add(
             repository.path(), Damage.VANISHED, "repository folder vanished during the scan");
-      } else {
-        problems.add(
-            tagsDir,
-            Damage.NO_TAGS_FOLDER,
-            "repository " + repository.name() + " has no tags folder");
       }
     } catch (IOException e) {
       listed = false;

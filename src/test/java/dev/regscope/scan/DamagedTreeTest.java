@@ -384,19 +384,20 @@ class DamagedTreeTest {
   @Nested
   class Repositories {
     @Test
-    void repositoryWithManifestsButNoTagsFolderIsListedWithoutTags() throws IOException {
-      RegistryTree.Repo damaged = tree.repo("damaged");
-      damaged.push(image(tree.layer(1)));
-      Files.delete(path("/v2/repositories/damaged/_manifests/tags"));
+    void repositoryWithManifestsPushedByDigestOnlyHasNoTagsFolderAndNoProblem() throws IOException {
+      // The registry makes _manifests/tags with the first tag; an index's children, or any
+      // manifest pushed by digest, come before it.
+      RegistryTree.Repo untagged = tree.repo("untagged");
+      untagged.push(image(tree.layer(1)));
+      Files.delete(path("/v2/repositories/untagged/_manifests/tags"));
 
-      assertDamage(
-          Damage.NO_TAGS_FOLDER,
-          path("/v2/repositories/damaged/_manifests/tags"),
-          snapshot -> {
-            RepositoryStats stats = repository(snapshot, "damaged");
-            assertThat(stats.tagCount()).isZero();
-            assertThat(stats.revisions()).isEqualTo(1);
-          });
+      Snapshot snapshot = scanner(new ArrayList<>()).scan();
+
+      assertHealthyTagFullyCounted(snapshot);
+      assertThat(snapshot.problems()).isEmpty();
+      RepositoryStats stats = repository(snapshot, "untagged");
+      assertThat(stats.tagCount()).isZero();
+      assertThat(stats.revisions()).isEqualTo(1);
     }
   }
 

@@ -123,6 +123,16 @@ class PeriodicScansTest {
 
   @Test
   void anErrorInTheScanThreadIsReportedAsFatalAndNoScanRunsAfterIt() throws Exception {
+    errorIsFatal(tree.layout().repositories());
+  }
+
+  @Test
+  void anErrorInAScanWorkerIsFatalTooNotAFailedScan() throws Exception {
+    // The repository's own folder is listed by a worker of the scan's pool.
+    errorIsFatal(tree.layout().repository("app"));
+  }
+
+  private void errorIsFatal(Path failingFolder) throws Exception {
     tree.repo("app").tag("v1", image(tree.layer(10)));
     AtomicInteger walks = new AtomicInteger();
     OutOfMemoryError outOfMemory = new OutOfMemoryError("Java heap space (injected)");
@@ -130,7 +140,7 @@ class PeriodicScansTest {
         new ForwardingTreeReader(new NioTreeReader()) {
           @Override
           public List<Entry> list(Path dir) throws IOException {
-            if (dir.equals(tree.layout().repositories()) && walks.incrementAndGet() == 2) {
+            if (dir.equals(failingFolder) && walks.incrementAndGet() == 2) {
               throw outOfMemory;
             }
             return super.list(dir);

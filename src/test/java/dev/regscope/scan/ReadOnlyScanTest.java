@@ -84,7 +84,6 @@ class ReadOnlyScanTest {
               entry(Damage.MANIFEST_NOT_JSON, 1L),
               entry(Damage.MANIFEST_TOO_LARGE, 1L),
               entry(Damage.INDEX_CYCLE, 1L),
-              entry(Damage.NO_TAGS_FOLDER, 1L),
               entry(Damage.SYMLINK, 6L));
       assertThat(snapshot.tagCount()).isEqualTo(3 + 10);
     }
