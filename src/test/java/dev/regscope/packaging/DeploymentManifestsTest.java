@@ -129,14 +129,21 @@ final class DeploymentManifestsTest {
   }
 
   @Test
-  void readinessProbeAsksTheReadyEndpointOnTheMetricsPort() {
+  void regscopeCanNeverTakeTheRegistryOutOfItsService() throws IOException {
+    // A pod is ready only when every container is: a readiness (or startup) probe on the sidecar
+    // would make regscope's trouble the registry's. Without one it is ready once it runs.
     JsonNode regscope = container("regscope");
-    JsonNode httpGet = regscope.path("readinessProbe").path("httpGet");
-
-    assertThat(httpGet.path("path").asText()).isEqualTo(Endpoints.READY);
-    assertThat(refersTo(httpGet.path("port"), metricsPort(regscope)))
-        .as("readiness probe port %s names the container port", httpGet.path("port"))
-        .isTrue();
+    assertThat(regscope.has("readinessProbe")).as("regscope's readinessProbe").isFalse();
+    assertThat(regscope.has("startupProbe")).as("regscope's startupProbe").isFalse();
+    // Nor may the events component add one.
+    JsonNode patch = YAML.readTree(K8S.resolve("events/deployment-patch.yaml").toFile());
+    elements(patch.path("spec").path("template").path("spec").path("containers"))
+        .filter(c -> c.path("name").asText().equals("regscope"))
+        .forEach(
+            c -> {
+              assertThat(c.has("readinessProbe")).isFalse();
+              assertThat(c.has("startupProbe")).isFalse();
+            });
   }
 
   @Test
