@@ -176,7 +176,9 @@ public final class RegistryCollector extends Collector implements Collector.Desc
     for (Damage damage : Damage.values()) {
       // Every reason, 0 included: a series that vanishes when damage clears would leave
       // min_over_time() in an alert seeing only the scans that had damage.
-      problems.addMetric(List.of(damage.label()), counts.getOrDefault(damage, 0L));
+      if (damage.isFileDamage()) {
+        problems.addMetric(List.of(damage.label()), counts.getOrDefault(damage, 0L));
+      }
     }
     families.add(problems);
   }

@@ -315,8 +315,10 @@ public final class ScanBenchmark {
     }
   }
 
+  /** As `serve` builds it: the reader checks every folder below the storage root, not above. */
   private Scanner scanner(StorageLayout layout, int threads) {
-    return new Scanner(layout, new NioTreeReader(), CLOCK, p -> {}, threads, RepositoryFilter.ALL);
+    return new Scanner(
+        layout, new NioTreeReader(layout.root()), CLOCK, p -> {}, threads, RepositoryFilter.ALL);
   }
 
   /** Median and 99th percentile in ms of sequential scrapes, gzip-encoded like Prometheus asks. */
