@@ -1,15 +1,35 @@
 package dev.regscope.scan;
 
 import dev.regscope.model.ScanState;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * Scans when asked ({@code --scan-interval 0}), as the older Python exporter did on every scrape.
- * Scrapes that arrive while a scan runs wait for that same scan instead of starting their own.
+ * Scrapes that arrive while a scan runs wait for that same scan instead of starting their own. The
+ * scan runs on a thread of its own, and a scrape waits for it at most {@link #MAX_WAIT}; past that
+ * it gets the last complete state while the scan goes on, so storage that hangs cannot tie up the
+ * server's threads one scrape at a time.
  */
 public final class OnDemandScans implements SnapshotSource {
+  /** Prometheus gives up on a scrape after 10 s by default. */
+  static final Duration MAX_WAIT = Duration.ofSeconds(10);
+
   private final ScanRunner runner;
+  private final Duration maxWait;
+  private final ExecutorService scanThread =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "regscope-scan");
+            thread.setDaemon(true);
+            return thread;
+          });
   private CompletableFuture<ScanState> inFlight;
   private int joined;
 
@@ -27,42 +47,61 @@ public final class OnDemandScans implements SnapshotSource {
    */
   public OnDemandScans(
       ScanSource scanner, Consumer<ScanState> onPublish, Consumer<Throwable> onFatal) {
+    this(scanner, onPublish, onFatal, MAX_WAIT);
+  }
+
+  OnDemandScans(
+      ScanSource scanner,
+      Consumer<ScanState> onPublish,
+      Consumer<Throwable> onFatal,
+      Duration maxWait) {
     this.runner = new ScanRunner(scanner, onPublish, onFatal);
+    this.maxWait = maxWait;
   }
 
   @Override
   public ScanState current() {
     CompletableFuture<ScanState> scan;
-    boolean mine = false;
+    boolean joining;
     synchronized (this) {
-      if (inFlight == null) {
-        inFlight = new CompletableFuture<>();
-        mine = true;
-      }
-      scan = inFlight;
-      if (!mine) {
+      joining = inFlight != null;
+      if (!joining) {
+        CompletableFuture<ScanState> started = new CompletableFuture<>();
+        inFlight = started;
+        scanThread.execute(
+            () -> {
+              try {
+                started.complete(runner.runOnce());
+              } catch (Throwable e) {
+                started.completeExceptionally(e);
+              } finally {
+                synchronized (this) {
+                  inFlight = null;
+                }
+              }
+            });
+      } else {
         joined++;
       }
+      scan = inFlight;
     }
-    if (!mine) {
-      try {
-        return scan.join();
-      } finally {
+    try {
+      return scan.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return runner.current(); // the scan goes on; the next scrape joins it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return runner.current();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("scan failed", e.getCause());
+    } finally {
+      if (joining) {
         synchronized (this) {
           joined--;
         }
-      }
-    }
-    try {
-      ScanState state = runner.runOnce();
-      scan.complete(state);
-      return state;
-    } catch (RuntimeException | Error e) {
-      scan.completeExceptionally(e);
-      throw e;
-    } finally {
-      synchronized (this) {
-        inFlight = null;
       }
     }
   }
