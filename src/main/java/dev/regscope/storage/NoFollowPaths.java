@@ -6,14 +6,22 @@ import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reaches paths below a root without following a symbolic link: every folder on the way is checked
  * with {@code lstat} (the kernel would follow a link there silently), and a file's type is checked
- * before it is opened.
+ * before it is opened. A folder found real is not checked again for {@link #RECHECK_AFTER_NANOS}: a
+ * scan reaches {@code repositories/} and each repository's folders many times a second.
  */
 final class NoFollowPaths {
+  static final long RECHECK_AFTER_NANOS = 1_000_000_000L;
+
+  /** Beyond this many folders remembered, the stale ones are forgotten (blob folders pass once). */
+  private static final int REMEMBERED = 8192;
+
   private final Path root;
+  private final ConcurrentHashMap<Path, Long> realFolders = new ConcurrentHashMap<>();
 
   /**
    * @param root where the checks start (the root itself may be a link), or null to check every
@@ -43,13 +51,29 @@ final class NoFollowPaths {
       folder = path.getRoot();
       first = 0;
     }
+    long now = System.nanoTime();
     for (int i = first; i < path.getNameCount() - 1; i++) {
       Path name = path.getName(i);
       folder = folder == null ? name : folder.resolve(name);
+      Long checkedAt = realFolders.get(folder);
+      if (checkedAt != null && now - checkedAt < RECHECK_AFTER_NANOS) {
+        continue;
+      }
       checkFolder(
           folder,
           Files.readAttributes(folder, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+      remember(folder, now);
     }
+  }
+
+  private void remember(Path folder, long now) {
+    if (realFolders.size() >= REMEMBERED) {
+      realFolders.values().removeIf(at -> now - at >= RECHECK_AFTER_NANOS);
+      if (realFolders.size() >= REMEMBERED) {
+        realFolders.clear();
+      }
+    }
+    realFolders.put(folder, now);
   }
 
   static void checkFolder(Path folder, BasicFileAttributes attributes) throws IOException {

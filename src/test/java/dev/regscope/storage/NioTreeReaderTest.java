@@ -61,6 +61,8 @@ class NioTreeReaderTest {
       Path moved = dir.resolve("moved-" + folder.getFileName());
       Files.move(folder, moved);
       Files.createSymbolicLink(folder, moved);
+      // A fresh reader: a long-lived one checks a folder it found real again only after a second.
+      reader = new NioTreeReader(root);
       try {
         assertThatThrownBy(() -> reader.read(file, 1024))
             .as("reading %s through the link %s", file, folder)
@@ -91,6 +93,22 @@ class NioTreeReaderTest {
   void noFolderOnTheWayToABlobIsFollowed() throws IOException {
     setUp();
     refusedAtEveryFolder("blobs/sha256/aa/" + "a".repeat(64) + "/data");
+  }
+
+  @Test
+  void aFolderSwappedForALinkIsNoticedWithinASecondByAReaderThatFoundItReal() throws Exception {
+    setUp();
+    Path link = root.resolve("repositories/team/app/_manifests/tags/v1/current/link");
+    assertThat(reader.read(link, 1024)).isNotEmpty();
+    Path folder = root.resolve("repositories/team");
+    Files.move(folder, dir.resolve("moved-team"));
+    Files.createSymbolicLink(folder, dir.resolve("moved-team"));
+
+    Thread.sleep(NoFollowPaths.RECHECK_AFTER_NANOS / 1_000_000 + 100);
+
+    assertThatThrownBy(() -> reader.read(link, 1024))
+        .isInstanceOf(SymbolicLinkException.class)
+        .hasMessageContaining(folder.toString());
   }
 
   @Test
