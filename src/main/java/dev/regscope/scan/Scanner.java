@@ -13,7 +13,6 @@ import dev.regscope.storage.BlobCensusReader;
 import dev.regscope.storage.StorageLayout;
 import dev.regscope.storage.TreeReader;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,13 +40,6 @@ import java.util.function.Consumer;
  * again. One scan at a time; each scan reads folders in parallel on its own pool.
  */
 public final class Scanner implements ScanSource {
-  /**
-   * Pauses before a repository whose tag links looked mid-write is read again; after the last, what
-   * still looks damaged is damage. The registry writes a link in microseconds.
-   */
-  static final List<Duration> READ_AGAIN_AFTER =
-      List.of(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(1));
-
   /** What {@code --full-rescan-interval} defaults to. */
   public static final Duration DEFAULT_FULL_RESCAN = Duration.ofHours(1);
 
@@ -264,7 +256,7 @@ public final class Scanner implements ScanSource {
               progress.incrementAndGet();
             });
     group.await();
-    readAgain(links, repositories, group, scanned);
+    LinkRereads.run(links, repositories, group, scanned);
     presence.checkStillThere(layout, reader);
     for (Path link : censusReader.symbolicLinks()) {
       problems.add(link, Damage.SYMLINK, "blob store folder is a symbolic link, not followed");
@@ -337,36 +329,5 @@ public final class Scanner implements ScanSource {
         manifests.used().size(),
         hygiene.store(),
         uploads);
-  }
-
-  /**
-   * Reads again, after a pause, the repositories whose tag links looked mid-write, until none does
-   * or the last pause has passed; their first reading is replaced.
-   */
-  private static void readAgain(
-      LinkReader links,
-      RepositoryScanner repositories,
-      TaskGroup group,
-      Map<Path, RepositoryScanner.Scanned> scanned)
-      throws IOException {
-    for (int round = 0; round < READ_AGAIN_AFTER.size(); round++) {
-      Set<RepositoryDir> unsettled = links.takeUnsettled();
-      if (unsettled.isEmpty()) {
-        return;
-      }
-      if (round == READ_AGAIN_AFTER.size() - 1) {
-        links.lastLook();
-      }
-      try {
-        Thread.sleep(READ_AGAIN_AFTER.get(round).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while waiting to read tag links again");
-      }
-      for (RepositoryDir repository : unsettled) {
-        group.submit(() -> scanned.put(repository.path(), repositories.scan(repository)));
-      }
-      group.await();
-    }
   }
 }

@@ -14,7 +14,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,7 +49,7 @@ public final class NioTreeReader implements TreeReader {
   @Override
   public List<Entry> list(Path dir) throws IOException {
     paths.checkFolders(dir);
-    int subdirectories = subdirectoryCount(dir);
+    int subdirectories = FolderEntries.subdirectoryCount(dir);
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
@@ -67,55 +66,15 @@ public final class NioTreeReader implements TreeReader {
       entries.add(
           new Entry(
               child.getFileName().toString(),
-              allDirectories ? EntryType.DIRECTORY : typeOf(child)));
+              allDirectories ? EntryType.DIRECTORY : FolderEntries.typeOf(child)));
     }
     return entries;
-  }
-
-  /**
-   * The number of subfolders the link count of {@code dir} implies, or -1 where it does not tell
-   * (file systems such as btrfs report 1); refuses a symbolic link.
-   */
-  private static int subdirectoryCount(Path dir) throws IOException {
-    Map<String, Object> attributes;
-    try {
-      attributes =
-          Files.readAttributes(dir, "unix:nlink,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
-    } catch (UnsupportedOperationException | IllegalArgumentException e) {
-      if (Files.isSymbolicLink(dir)) {
-        throw new SymbolicLinkException(dir);
-      }
-      return -1;
-    }
-    if (Boolean.TRUE.equals(attributes.get("isSymbolicLink"))) {
-      throw new SymbolicLinkException(dir);
-    }
-    Object links = attributes.get("nlink");
-    return links instanceof Integer n && n >= 2 ? n - 2 : -1;
-  }
-
-  private static EntryType typeOf(Path path) {
-    try {
-      return typeOf(
-          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
-    } catch (IOException vanished) {
-      // Listed a moment ago, gone now: the caller meets the same absence when it looks inside.
-      return EntryType.OTHER;
-    }
-  }
-
-  private static EntryType typeOf(BasicFileAttributes attributes) {
-    return attributes.isSymbolicLink()
-        ? EntryType.SYMLINK
-        : attributes.isDirectory()
-            ? EntryType.DIRECTORY
-            : attributes.isRegularFile() ? EntryType.FILE : EntryType.OTHER;
   }
 
   @Override
   public List<String> names(Path dir) throws IOException {
     paths.checkFolders(dir);
-    subdirectoryCount(dir);
+    FolderEntries.subdirectoryCount(dir);
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
@@ -136,7 +95,7 @@ public final class NioTreeReader implements TreeReader {
   @Override
   public List<EntryFile> listAndRead(Path dir, String[] relative, int limit) throws IOException {
     paths.checkFolders(dir);
-    int subdirectories = subdirectoryCount(dir);
+    int subdirectories = FolderEntries.subdirectoryCount(dir);
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       if (!(stream instanceof SecureDirectoryStream<Path> folder)) {
         return TreeReader.super.listAndRead(dir, relative, limit);
@@ -149,7 +108,7 @@ public final class NioTreeReader implements TreeReader {
       List<EntryFile> files = new ArrayList<>(names.size());
       for (String name : names) {
         Path child = dir.getFileSystem().getPath(name);
-        EntryType type = allDirectories ? EntryType.DIRECTORY : typeOf(folder, child);
+        EntryType type = allDirectories ? EntryType.DIRECTORY : FolderEntries.typeOf(folder, child);
         Entry entry = new Entry(name, type);
         if (type != EntryType.DIRECTORY) {
           files.add(new EntryFile(entry, null, null));
@@ -202,7 +161,8 @@ public final class NioTreeReader implements TreeReader {
   @Override
   public List<String> containing(Path dir, String name) throws IOException {
     List<String> found = new ArrayList<>();
-    if (!statEach(
+    paths.checkFolders(dir);
+    if (!FolderEntries.statEach(
         dir,
         name,
         (entry, type, file) -> {
@@ -225,7 +185,8 @@ public final class NioTreeReader implements TreeReader {
     List<String> present = new ArrayList<>();
     List<String> notFound = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
-    if (!statEach(
+    paths.checkFolders(dir);
+    if (!FolderEntries.statEach(
         dir,
         name,
         (entry, type, file) -> {
@@ -254,7 +215,8 @@ public final class NioTreeReader implements TreeReader {
   @Override
   public List<SizedEntry> sizesOf(Path dir, String name) throws IOException {
     List<SizedEntry> sizes = new ArrayList<>();
-    if (!statEach(
+    paths.checkFolders(dir);
+    if (!FolderEntries.statEach(
         dir,
         name,
         (entry, type, file) -> {
@@ -269,66 +231,6 @@ public final class NioTreeReader implements TreeReader {
       return TreeReader.super.sizesOf(dir, name);
     }
     return sizes;
-  }
-
-  /** What {@link #statEach} found for one entry: its type, and the file inside it or null. */
-  private interface EntryStat {
-    void accept(String entry, EntryType type, BasicFileAttributes file);
-  }
-
-  /**
-   * Stats {@code <entry>/<name>} for each entry of {@code dir} that is a real folder, relative to
-   * the open folder (one {@code fstatat} each, no full-path walk); the file is null where it is
-   * absent or the entry is not a folder (a link is not looked through). False if the platform
-   * offers no secure directory stream; then nothing was handed over.
-   */
-  private boolean statEach(Path dir, String name, EntryStat each) throws IOException {
-    paths.checkFolders(dir);
-    int subdirectories = subdirectoryCount(dir);
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      if (!(stream instanceof SecureDirectoryStream<Path> folder)) {
-        return false;
-      }
-      List<String> entries = new ArrayList<>();
-      for (Path child : stream) {
-        entries.add(child.getFileName().toString());
-      }
-      // Usually every entry is a real folder, which the link count says with no stat per entry.
-      boolean allDirectories = subdirectories == entries.size();
-      for (String entry : entries) {
-        EntryType type =
-            allDirectories
-                ? EntryType.DIRECTORY
-                : typeOf(folder, dir.getFileSystem().getPath(entry));
-        BasicFileAttributes file = null;
-        if (type == EntryType.DIRECTORY) {
-          try {
-            file =
-                folder
-                    .getFileAttributeView(
-                        dir.getFileSystem().getPath(entry, name),
-                        BasicFileAttributeView.class,
-                        LinkOption.NOFOLLOW_LINKS)
-                    .readAttributes();
-          } catch (IOException absent) {
-            file = null;
-          }
-        }
-        each.accept(entry, type, file);
-      }
-      return true;
-    }
-  }
-
-  private static EntryType typeOf(SecureDirectoryStream<Path> folder, Path child) {
-    try {
-      return typeOf(
-          folder
-              .getFileAttributeView(child, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-              .readAttributes());
-    } catch (IOException vanished) {
-      return EntryType.OTHER;
-    }
   }
 
   @Override

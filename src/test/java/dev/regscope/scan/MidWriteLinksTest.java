@@ -156,7 +156,7 @@ class MidWriteLinksTest {
     }
     // The first scan read it again after each pause; the second knew it from the first and did not
     // wait.
-    assertThat(scanner.linksReadAgain()).isEqualTo(Scanner.READ_AGAIN_AFTER.size());
+    assertThat(scanner.linksReadAgain()).isEqualTo(LinkRereads.PAUSES.size());
     assertThat(logged).hasSize(1);
   }
 }
