@@ -172,6 +172,20 @@ final class LinkReader {
   }
 
   /**
+   * Whether a tag broken by the registry's state, not by a damaged file (a revision link missing,
+   * as a manifest delete leaves it for a moment before it removes the tag), counts now: at the last
+   * look, or when the previous scan found it broken alike; otherwise its repository is read again.
+   */
+  boolean settledState(RepositoryDir repository, boolean brokenBefore) {
+    if (lastLook || brokenBefore) {
+      return true;
+    }
+    readAgain.incrementAndGet();
+    unsettled.add(repository);
+    return false;
+  }
+
+  /**
    * Whether a link that looks like {@code damage} counts now: at the last look, or when the
    * previous scan counted the same; otherwise its repository is left to be read again.
    */

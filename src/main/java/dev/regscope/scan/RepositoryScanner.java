@@ -78,6 +78,7 @@ final class RepositoryScanner {
     Set<Digest> isRevision = new HashSet<>(revisions);
     long fingerprint = 31L * repository.name().hashCode() + revisions.hashCode();
     Map<String, TagStats> before = previousTags(repository.name());
+    Map<String, BrokenTag> brokenBefore = previousBroken(repository.name());
     List<TagStats> tags = new ArrayList<>();
     List<BrokenTag> broken = new ArrayList<>(contents.brokenTags());
     List<TagRef> refs = new ArrayList<>(contents.tags().size());
@@ -92,6 +93,13 @@ final class RepositoryScanner {
       refs.add(new TagRef(link.tag(), digest, damage != null));
       fingerprint = 31 * (31 * fingerprint + link.tag().hashCode()) + digest.hashCode();
       fingerprint = damage != null ? ~fingerprint : fingerprint;
+      if (damage == Damage.MISSING_REVISION) {
+        // A manifest delete unlinks the revision first, then removes each tag naming it: in
+        // between, a scan sees the tag without its revision. Such a repository is read again.
+        BrokenTag last = brokenBefore.get(link.tag());
+        links.settledState(
+            repository, last != null && last.reason() == damage && digest.equals(last.digest()));
+      }
       if (damage != null) {
         broken.add(new BrokenTag(link.tag(), damage, digest, mediaTypeOf(digest)));
         continue;
@@ -155,6 +163,15 @@ final class RepositoryScanner {
   /** The media type of a manifest's blob, or null where it cannot be read. */
   private String mediaTypeOf(Digest digest) {
     return manifests.summary(digest).map(summary -> summary.mediaType()).orElse(null);
+  }
+
+  private Map<String, BrokenTag> previousBroken(String repository) {
+    RepositoryStats stats = previous.get(repository);
+    Map<String, BrokenTag> byName = new java.util.HashMap<>();
+    if (stats != null) {
+      stats.brokenTags().forEach(t -> byName.put(t.name(), t));
+    }
+    return byName;
   }
 
   private Map<String, TagStats> previousTags(String repository) {

@@ -487,7 +487,8 @@ class DamagedTreeTest {
             .containsExactly(tuple(Damage.SYMLINK, path("/v2/blobs")));
         assertThat(repository(snapshot, "app").tags()).isEmpty();
         assertThat(repository(snapshot, "app").brokenTags())
-            .containsExactly(new BrokenTag("healthy", Damage.SYMLINK));
+            .extracting(BrokenTag::name, BrokenTag::reason)
+            .containsExactly(tuple("healthy", Damage.SYMLINK));
         // No blob census through the link: no garbage-collection preview either.
         assertThat(snapshot.store().complete()).isFalse();
       }
