@@ -39,9 +39,13 @@ final class EventOptions {
   }
 
   EventDatabase open(CommandSpec spec) throws SQLException {
+    return open(spec, EventDatabase.Timeouts.SERVE);
+  }
+
+  EventDatabase open(CommandSpec spec, EventDatabase.Timeouts timeouts) throws SQLException {
     String password =
         passwordFile == null ? null : readSecret(spec, passwordFile, "--events-db-password-file");
-    return EventDatabase.open(db, password);
+    return EventDatabase.open(db, password, timeouts);
   }
 
   /**

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
     name = "query",
     mixinStandardHelpOptions = true,
     description =
-        "Ask the event store: images, stale, old, most-tagged, orphan-blobs, missing-blobs, deleted.")
+        "Ask the event store: images, stale, old, most-tagged, orphan-blobs, missing-blobs, deleted,"
+            + " traffic.")
 public final class QueryCommand implements Callable<Integer> {
   enum Format {
     table,
@@ -44,7 +45,7 @@ public final class QueryCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "NAME",
       description =
-          "images | stale | old | most-tagged | orphan-blobs | missing-blobs " + "| deleted")
+          "images | stale | old | most-tagged | orphan-blobs | missing-blobs | deleted | traffic")
   String name;
 
   @Mixin EventOptions events;
@@ -69,6 +70,14 @@ public final class QueryCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description = "stale: neither pulled nor pushed for this long")
   Duration notPulledFor;
+
+  @Option(
+      names = "--since",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "traffic: the UTC days from the one this long ago to today (default: all history)")
+  Duration since;
 
   @Option(names = "--limit", defaultValue = "0", description = "At most this many rows; 0 for all")
   int limit;
@@ -105,12 +114,12 @@ public final class QueryCommand implements Callable<Integer> {
     }
     EventQueries.TagSizes sizes = sizes(query);
     QueryResult result;
-    try (EventDatabase database = events.open(spec)) {
+    try (EventDatabase database = events.open(spec, EventDatabase.Timeouts.QUERY)) {
       result =
           new EventQueries(database, Clock.systemUTC())
               .run(
                   query,
-                  new EventQueries.Options(olderThan, notPulledFor, limit, events.registry),
+                  new EventQueries.Options(olderThan, notPulledFor, limit, events.registry, since),
                   sizes);
     }
     PrintWriter out = spec.commandLine().getOut();

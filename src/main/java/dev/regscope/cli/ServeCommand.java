@@ -1,13 +1,6 @@
 package dev.regscope.cli;
 
-import dev.regscope.events.EnvelopeParser;
-import dev.regscope.events.EventReceiver;
 import dev.regscope.events.RegistryNames;
-import dev.regscope.events.StorageManifests;
-import dev.regscope.events.store.EventDatabase;
-import dev.regscope.events.store.EventStatistics;
-import dev.regscope.events.store.EventWriter;
-import dev.regscope.metrics.EventExposition;
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.ScanFreshness;
 import dev.regscope.probe.Probes;
@@ -18,7 +11,6 @@ import dev.regscope.scan.ScanWatchdog;
 import dev.regscope.scan.SnapshotSource;
 import dev.regscope.server.Endpoints;
 import dev.regscope.server.MetricsServer;
-import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.TreeReader;
 import dev.regscope.targets.TargetDefaults;
 import java.net.InetSocketAddress;
@@ -49,12 +41,6 @@ import picocli.CommandLine.Spec;
             + " notifications on /events.")
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-
-  /**
-   * Event metrics are re-read from the store at most this often, or when this process stored
-   * events.
-   */
-  private static final Duration EVENT_METRICS_MAX_AGE = Duration.ofSeconds(15);
 
   @Spec CommandSpec spec;
 
@@ -124,6 +110,17 @@ public final class ServeCommand implements Callable<Integer> {
       description = "How often the targets file is looked at for changes")
   Duration targetsFileCheck;
 
+  @Option(
+      names = "--events-retention",
+      defaultValue = "30d",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Keep raw events this long, pruned at start and every hour; what they told (tags, pulls,"
+              + " traffic and its daily rollup) is kept for good; 0 keeps everything"
+              + " (default: ${DEFAULT-VALUE})")
+  Duration retention;
+
   /** Lets tests stop a running server; production runs until the process is killed. */
   final CountDownLatch stop = new CountDownLatch(1);
 
@@ -155,7 +152,7 @@ public final class ServeCommand implements Callable<Integer> {
     ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
     // Checked before anything is opened: a bad probe option is a usage error.
     Probes probes = probeOptions.enabled() ? probeOptions.create(spec, access) : null;
-    EventDatabase database = null;
+    EventService eventService = null;
     MetricsServer.Events receiver = null;
     if (events.enabled()) {
       if (tokenFile == null) {
@@ -168,24 +165,22 @@ public final class ServeCommand implements Callable<Integer> {
       }
       String token = EventOptions.readSecret(spec, tokenFile, "--events-token-file");
       RegistryNames names = EventOptions.aliases(spec, aliasesFile);
-      database = events.open(spec);
-      EventReceiver eventReceiver =
-          new EventReceiver(
+      eventService =
+          EventService.start(
+              events.open(spec),
               token,
-              new EnvelopeParser(names),
-              new EventWriter(
-                  database,
-                  new StorageManifests(folder.layout(), new NioTreeReader(folder.layout().root())),
-                  clock));
-      EventExposition eventMetrics =
-          new EventExposition(
-              new EventStatistics(database, events.registry),
-              eventReceiver,
+              names,
+              folder.layout(),
+              retention,
+              events.registry,
               options.repositoryFilter(),
-              options.seriesFilter(),
-              EVENT_METRICS_MAX_AGE);
-      receiver = new MetricsServer.Events(eventReceiver, eventMetrics::current);
-      LOG.info("receiving registry events on {} into {}", Endpoints.EVENTS, database);
+              options.seriesFilter());
+      receiver = eventService.events();
+      LOG.info(
+          "receiving registry events on {} into {}, keeping raw events {}",
+          Endpoints.EVENTS,
+          eventService,
+          retention.isZero() ? "forever" : "for " + EventService.days(retention));
     }
     Thread probeCleanup = probes == null ? null : ProbeSetup.cleanupOnExit(probes);
     Instant started = clock.instant();
@@ -232,8 +227,8 @@ public final class ServeCommand implements Callable<Integer> {
       if (snapshots instanceof PeriodicScans periodic) {
         periodic.close();
       }
-      if (database != null) {
-        database.close();
+      if (eventService != null) {
+        eventService.close();
       }
       returned = true;
     }

@@ -3,9 +3,11 @@ package dev.regscope.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.hash.Hashing;
 import dev.regscope.core.Digest;
 import dev.regscope.core.InvalidDigestException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -15,7 +17,9 @@ import java.util.List;
 /**
  * Reads the registry's notification envelope ({@code
  * application/vnd.docker.distribution.events.v1+json}): {@code {"events":[...]}}. Pure: bytes in,
- * events out, or one line saying which value is wrong.
+ * events out. A body that is not an envelope fails with one line; an event inside one that cannot
+ * be stored (a bad value, a push without a digest) is set aside with the line that says why, so the
+ * rest of the delivery is stored and the registry's queue flows.
  */
 public final class EnvelopeParser {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +30,7 @@ public final class EnvelopeParser {
     this.names = names;
   }
 
-  public List<RegistryEvent> parse(byte[] body) throws MalformedEventException {
+  public Delivery parse(byte[] body) throws MalformedEventException {
     JsonNode root;
     try {
       root = JSON.readTree(body);
@@ -39,11 +43,42 @@ public final class EnvelopeParser {
       throw new MalformedEventException("body is not an envelope: expected {\"events\":[...]}");
     }
     List<RegistryEvent> events = new ArrayList<>();
+    List<RejectedEvent> rejected = new ArrayList<>();
     int index = 0;
     for (JsonNode event : root.get("events")) {
-      events.add(event(event, "events[" + index++ + "]"));
+      try {
+        RegistryEvent parsed = event(event, "events[" + index + "]");
+        if (parsed.digest() == null && needsDigest(parsed.action())) {
+          rejected.add(
+              rejected(
+                  event,
+                  RejectedEvent.Reason.MISSING_DIGEST,
+                  "events[" + index + "]: a " + parsed.action() + " that names no digest"));
+        } else {
+          events.add(parsed);
+        }
+      } catch (MalformedEventException e) {
+        rejected.add(rejected(event, RejectedEvent.Reason.MALFORMED, e.getMessage()));
+      }
+      index++;
     }
-    return events;
+    return new Delivery(events, rejected);
+  }
+
+  /** Pushes, pulls and mounts are of a manifest or a blob: without its digest nothing is known. */
+  private static boolean needsDigest(String action) {
+    return Action.of(action).map(a -> a != Action.DELETE).orElse(false);
+  }
+
+  private static RejectedEvent rejected(
+      JsonNode event, RejectedEvent.Reason reason, String detail) {
+    String json = event.toString();
+    JsonNode id = event.path("id");
+    String key =
+        id.isTextual() && !id.asText().isBlank()
+            ? id.asText()
+            : "sha256:" + Hashing.sha256().hashString(json, StandardCharsets.UTF_8);
+    return new RejectedEvent(key, reason, detail, json);
   }
 
   private RegistryEvent event(JsonNode event, String where) throws MalformedEventException {

@@ -3,15 +3,16 @@ package dev.regscope.events;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides the answer to one webhook delivery: 401 without the bearer token, 400 for a body that is
- * not an envelope, 503 when the store cannot commit (the registry keeps the event and retries), 200
- * once committed. HTTP-free, so the rules are tested without a server.
+ * not an envelope, 503 when the store cannot commit now (the registry keeps the event and retries),
+ * 200 once committed, also for events set aside because they can never be stored (retrying them
+ * would hold back the registry's queue forever). HTTP-free, so the rules are tested without a
+ * server.
  */
 public final class EventReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(EventReceiver.class);
@@ -25,10 +26,14 @@ public final class EventReceiver {
       new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
   private final RateLimitedLog tooLarge = new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
   private final RateLimitedLog busy = new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
+  private final RateLimitedLog malformed = new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
+  private final RateLimitedLog setAside = new RateLimitedLog(LOG, java.time.Duration.ofMinutes(1));
+  private final RateLimitedLog failures = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
   private final EnvelopeParser parser;
   private final EventSink writer;
   private final AtomicLong storeErrors = new AtomicLong();
   private final AtomicLong stored = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
 
   public EventReceiver(String token, EnvelopeParser parser, EventSink writer) {
     if (token == null || token.isBlank()) {
@@ -87,33 +92,50 @@ public final class EventReceiver {
     if (!authorized(authorization)) {
       return new Answer(401, "missing or wrong bearer token");
     }
-    List<RegistryEvent> events;
+    Delivery delivery;
     try {
-      events = parser.parse(body);
+      delivery = parser.parse(body);
     } catch (MalformedEventException e) {
-      // The registry retries a refused delivery until it is taken, holding back the events after
-      // it: say so.
-      LOG.warn("refused a delivery (400): {}", e.getMessage());
+      // Not an envelope at all: not something a registry sends. The registry retries a refused
+      // delivery until it is taken, holding back the events after it: say so.
+      malformed.log("refused a delivery (400): " + e.getMessage());
       return new Answer(400, e.getMessage());
     }
+    EventSink.Stored result;
     try {
-      EventSink.Stored result = writer.store(events);
-      stored.addAndGet(result.total());
-      return new Answer(200, "stored " + result.total() + ", already stored " + result.replayed());
+      result = writer.store(delivery);
     } catch (SQLException e) {
       storeErrors.incrementAndGet();
       String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      LOG.warn("cannot store {} event(s): {}", events.size(), reason);
+      failures.log("cannot store " + delivery.size() + " event(s), answered 503: " + reason);
       return new Answer(503, "event store unavailable: " + reason);
     }
+    stored.addAndGet(result.total());
+    rejected.addAndGet(result.rejected().size());
+    for (RejectedEvent event : result.rejected()) {
+      // Once per event: a redelivery of one already set aside is not logged again.
+      setAside.log(
+          "set aside event "
+              + event.key()
+              + " ("
+              + event.reason().label()
+              + "): "
+              + event.detail()
+              + "; kept raw in rejected_events, answered 200 so the registry's queue flows");
+    }
+    String answer = "stored " + result.total() + ", already stored " + result.replayed();
+    if (!result.rejected().isEmpty()) {
+      answer += ", set aside " + result.rejected().size();
+    }
+    return new Answer(200, answer);
   }
 
   public long storeErrors() {
     return storeErrors.get();
   }
 
-  /** Events this process stored; moves whenever the store changed through it. */
+  /** Events this process stored or set aside; moves whenever the store changed through it. */
   public long stored() {
-    return stored.get();
+    return stored.get() + rejected.get();
   }
 }

@@ -9,13 +9,29 @@ import java.util.Map;
  * storing.
  */
 public interface EventSink {
-  /** Events newly stored by one delivery, by action (replayed ones are not counted). */
-  record Stored(Map<Action, Integer> byAction, int replayed) {
+  /**
+   * What one delivery changed.
+   *
+   * @param byAction events newly stored, by action (replayed ones are not counted)
+   * @param replayed events stored before (the registry's redeliveries)
+   * @param rejected events newly set aside; one set aside before is neither here nor counted again
+   */
+  record Stored(Map<Action, Integer> byAction, int replayed, List<RejectedEvent> rejected) {
+    public Stored {
+      byAction = Map.copyOf(byAction);
+      rejected = List.copyOf(rejected);
+    }
+
     public int total() {
       return byAction.values().stream().mapToInt(Integer::intValue).sum();
     }
   }
 
-  /** Stores a delivery; returns only once it is committed. */
-  Stored store(List<RegistryEvent> events) throws SQLException;
+  /**
+   * Stores a delivery, and sets aside what can never be stored; returns only once it is committed.
+   *
+   * @throws SQLException when the store cannot commit now (down, busy, full): the delivery is to be
+   *     refused so the registry retries it; the message says what happened in one line
+   */
+  Stored store(Delivery delivery) throws SQLException;
 }

@@ -3,103 +3,167 @@ package dev.regscope.metrics;
 import dev.regscope.events.EventReceiver;
 import dev.regscope.events.store.EventStatistics;
 import dev.regscope.scan.RepositoryFilter;
+import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.exporter.common.TextFormat;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event metrics, appended to {@code /metrics}. Read from the store (so counters survive
- * restarts and replicas sharing a database agree), but at most once per {@code maxAge} unless this
- * process stored events since: a scrape does not cost a query per tag every time. If the store
- * cannot be read, the last numbers stay.
+ * The event metrics, appended to {@code /metrics}. The store's numbers are read in the background,
+ * like scans (so counters survive restarts and replicas sharing a database agree): soon after this
+ * process stored events, and at least every {@code maxAge} for what other replicas stored. A scrape
+ * only copies the last reading, so a slow or hung database never holds it; until the first reading
+ * the store's series are absent rather than wrong, and a failed reading keeps the last one (its age
+ * is {@code regscope_events_store_read_timestamp_seconds}).
  */
 public final class EventExposition
-    implements java.util.function.Supplier<EventExposition.Rendered> {
+    implements java.util.function.Supplier<EventExposition.Rendered>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventExposition.class);
+
+  /** After this process stored events, the store is read again at most this often. */
+  static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+
+  private static final long TICK_MILLIS = 200;
 
   /**
    * Text and its gzip member: gzip members concatenate, so it follows the scan's gzip body as it
    * is.
    */
   public record Rendered(byte[] plain, byte[] gzip) implements ExpositionPart {
+    static final Rendered EMPTY = new Rendered(new byte[0], new byte[0]);
+
     @Override
     public long size(boolean gzip) {
       return gzip ? this.gzip.length : plain.length;
     }
 
     @Override
-    public java.io.InputStream open(boolean gzip) {
-      return new java.io.ByteArrayInputStream(gzip ? this.gzip : plain);
+    public InputStream open(boolean gzip) {
+      return new ByteArrayInputStream(gzip ? this.gzip : plain);
     }
   }
 
   private final EventStatistics statistics;
   private final EventReceiver receiver;
+  private final LongSupplier pruned;
   private final RepositoryFilter repositories;
   private final SeriesFilter series;
   private final long maxAgeNanos;
-  private EventStatistics.Totals totals =
-      new EventStatistics.Totals(java.util.Map.of(), java.util.Map.of(), java.util.List.of());
-  private Rendered rendered;
-  private long renderedAt;
-  private long renderedStored = -1;
-  private long renderedErrors = -1;
+  private final Clock clock;
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "regscope-event-metrics");
+            t.setDaemon(true);
+            return t;
+          });
 
+  private volatile Rendered fromStore = Rendered.EMPTY;
+  private long lastAttempt;
+  private boolean attempted;
+  private boolean readOnce;
+  private long seenStored = -1;
+  private long failuresLogged;
+
+  /**
+   * @param pruned events this process pruned so far
+   * @param maxAge the store is read at least this often, for what other replicas stored
+   */
   public EventExposition(
       EventStatistics statistics,
       EventReceiver receiver,
+      LongSupplier pruned,
       RepositoryFilter repositories,
       SeriesFilter series,
-      Duration maxAge) {
+      Duration maxAge,
+      Clock clock) {
     this.statistics = statistics;
     this.receiver = receiver;
+    this.pruned = pruned;
     this.repositories = repositories;
     this.series = series;
     this.maxAgeNanos = maxAge.toNanos();
+    this.clock = clock;
   }
 
+  /** Starts reading the store in the background, the first time at once. */
+  public EventExposition start() {
+    thread.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** The last reading of the store and this process's counters as they are now; never waits. */
   @Override
   public Rendered get() {
-    return current();
+    Rendered store = fromStore;
+    Rendered own = render(EventFamilies.process(receiver.storeErrors(), pruned.getAsLong()));
+    return new Rendered(concat(store.plain(), own.plain()), concat(store.gzip(), own.gzip()));
   }
 
-  public synchronized Rendered current() {
-    long now = System.nanoTime();
-    boolean fresh =
-        rendered != null
-            && now - renderedAt < maxAgeNanos
-            && renderedStored == receiver.stored()
-            && renderedErrors == receiver.storeErrors();
-    if (fresh) {
-      return rendered;
-    }
+  /** Reads the store now (the background thread does this; tests may too). */
+  public synchronized boolean refresh() {
     long stored = receiver.stored();
+    lastAttempt = System.nanoTime();
+    attempted = true;
     try {
-      totals = statistics.read();
-    } catch (SQLException e) {
-      LOG.warn(
-          "cannot read the event store for metrics, serving the last numbers: {}",
-          String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      EventStatistics.Totals totals = statistics.read();
+      fromStore = render(EventFamilies.store(totals, clock.millis(), repositories, series));
+      seenStored = stored;
+      readOnce = true;
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      if (failuresLogged++ % 60 == 0) { // about once a minute while the store stays down
+        LOG.warn(
+            "cannot read the event store for metrics, serving the {}: {}",
+            readOnce ? "last numbers" : "receiver's own counters only",
+            String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      }
+      return false;
     }
-    rendered = render(EventFamilies.families(totals, receiver.storeErrors(), repositories, series));
-    renderedAt = now;
-    renderedStored = stored;
-    renderedErrors = receiver.storeErrors();
-    return rendered;
   }
 
-  private static Rendered render(
-      java.util.List<io.prometheus.client.Collector.MetricFamilySamples> families) {
+  private void tick() {
+    long now = System.nanoTime();
+    boolean due;
+    synchronized (this) {
+      long since = now - lastAttempt;
+      due =
+          !attempted
+              || since >= maxAgeNanos
+              || (since >= MIN_INTERVAL.toNanos()
+                  && (!readOnce || receiver.stored() != seenStored));
+    }
+    if (due && refresh()) {
+      failuresLogged = 0;
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = new byte[a.length + b.length];
+    System.arraycopy(a, 0, both, 0, a.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  private static Rendered render(List<MetricFamilySamples> families) {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     try (Writer writer = new OutputStreamWriter(plain, StandardCharsets.UTF_8)) {
       TextFormat.write004(writer, Collections.enumeration(families));
@@ -113,5 +177,10 @@ public final class EventExposition
       throw new UncheckedIOException("compressing in memory cannot fail", e);
     }
     return new Rendered(plain.toByteArray(), gzip.toByteArray());
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
   }
 }

@@ -106,9 +106,11 @@ public final class EventsBenchmark {
           new EventExposition(
               new EventStatistics(database, null),
               receiver,
+              () -> 0,
               RepositoryFilter.ALL,
               SeriesFilter.ALL,
-              Duration.ofSeconds(15));
+              Duration.ofSeconds(15),
+              Clock.systemUTC());
       try (MetricsServer server =
           MetricsServer.start(
               new InetSocketAddress("127.0.0.1", 0),

@@ -15,7 +15,9 @@ class EnvelopeParserTest {
   private final List<Notifications.Post> posts = Notifications.all();
 
   private RegistryEvent parse(int seq) throws MalformedEventException {
-    List<RegistryEvent> events = parser.parse(Notifications.number(posts, seq).body());
+    Delivery delivery = parser.parse(Notifications.number(posts, seq).body());
+    assertThat(delivery.rejected()).isEmpty();
+    List<RegistryEvent> events = delivery.events();
     assertThat(events).hasSize(1);
     return events.get(0);
   }
@@ -68,7 +70,7 @@ class EnvelopeParserTest {
         new EnvelopeParser(
             RegistryNames.of(
                 Map.of("registry.example.com", List.of("127.0.0.1:54809", "registry.svc:5000"))));
-    assertThat(aliased.parse(Notifications.number(posts, 1).body()).get(0).registry())
+    assertThat(aliased.parse(Notifications.number(posts, 1).body()).events().get(0).registry())
         .isEqualTo("registry.example.com");
     assertThat(
             RegistryNames.of(Map.of("registry.example.com", List.of("Registry.SVC:5000")))
@@ -78,31 +80,83 @@ class EnvelopeParserTest {
   }
 
   @Test
-  void malformedBodiesFailWithOneLineNamingTheValue() {
+  void aBodyThatIsNotAnEnvelopeFailsWithOneLine() {
     assertMalformed("not json", "body is not JSON");
     assertMalformed("[]", "not an envelope");
     assertMalformed("{\"events\": 3}", "not an envelope");
-    assertMalformed("{\"events\": [3]}", "events[0] is not an object");
-    assertMalformed(
+  }
+
+  @Test
+  void anEventThatCanNeverBeStoredIsSetAsideWithOneLineNamingTheValue() throws Exception {
+    assertSetAside("{\"events\": [3]}", "malformed", "events[0] is not an object");
+    assertSetAside(
         "{\"events\": [{\"timestamp\": \"2026-11-24T12:39:45Z\", \"action\": \"push\","
             + " \"target\": {\"repository\": \"a\", \"digest\": \"sha256:"
             + "a".repeat(64)
             + "\"}}]}",
+        "malformed",
         "events[0].id is missing");
-    assertMalformed(
+    assertSetAside(
         event("\"timestamp\": \"yesterday\""),
+        "malformed",
         "events[0].timestamp is not an RFC 3339 time: yesterday");
-    assertMalformed(
+    assertSetAside(
         event("\"target\": {\"repository\": \"a\", \"digest\": \"sha256:XYZ\"}"),
+        "malformed",
         "events[0].target.digest is not a digest: sha256:XYZ");
-    assertMalformed(
-        event("\"target\": {\"repository\": \"a\"}"), "names neither a digest nor a tag");
-    assertMalformed(
+    assertSetAside(
+        event("\"target\": {\"repository\": \"a\"}"),
+        "malformed",
+        "names neither a digest nor a tag");
+    assertSetAside(
         event("\"target\": {\"repository\": \"a\", \"tag\": \"t\", \"size\": -4}"),
+        "malformed",
         "events[0].target.size is not a size in bytes: -4");
-    assertMalformed(
+    assertSetAside(
         event("\"target\": {\"repository\": 7, \"tag\": \"t\"}"),
+        "malformed",
         "events[0].target.repository is not a string: 7");
+    // Well-formed, but a push names what it pushed by digest: there is nothing to record.
+    assertSetAside(
+        event("\"target\": {\"repository\": \"a\", \"tag\": \"t\"}"),
+        "missing_digest",
+        "events[0]: a push that names no digest");
+  }
+
+  @Test
+  void theSetAsideEventKeepsItsIdOrElseTheDigestOfItsJson() throws Exception {
+    RejectedEvent withId =
+        parser
+            .parse(event("\"timestamp\": \"yesterday\"").getBytes(StandardCharsets.UTF_8))
+            .rejected()
+            .get(0);
+    assertThat(withId.key()).isEqualTo("e1");
+    assertThat(withId.body()).contains("\"yesterday\"");
+    RejectedEvent noId =
+        parser.parse("{\"events\": [3]}".getBytes(StandardCharsets.UTF_8)).rejected().get(0);
+    // sha256 of the JSON text "3", as `printf 3 | sha256sum` gives it
+    assertThat(noId.key())
+        .isEqualTo("sha256:4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce");
+  }
+
+  @Test
+  void theOtherEventsOfADeliveryAreKept() throws Exception {
+    String good = new String(Notifications.number(posts, 3).body(), StandardCharsets.UTF_8);
+    String both = good.replaceFirst("\\[", "[{\"id\": 5},");
+    Delivery delivery = parser.parse(both.getBytes(StandardCharsets.UTF_8));
+    assertThat(delivery.events()).extracting(RegistryEvent::tag).containsExactly("3.18");
+    assertThat(delivery.rejected())
+        .extracting(RejectedEvent::detail)
+        .containsExactly("events[0].id is not a string: 5");
+  }
+
+  private void assertSetAside(String body, String reason, String detail) throws Exception {
+    Delivery delivery = parser.parse(body.getBytes(StandardCharsets.UTF_8));
+    assertThat(delivery.events()).isEmpty();
+    assertThat(delivery.rejected()).hasSize(1);
+    RejectedEvent rejected = delivery.rejected().get(0);
+    assertThat(rejected.reason().label()).isEqualTo(reason);
+    assertThat(rejected.detail()).contains(detail).doesNotContain("\n");
   }
 
   /** A valid event with one field replaced. */

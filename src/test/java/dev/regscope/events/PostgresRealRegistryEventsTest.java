@@ -6,6 +6,7 @@ import dev.regscope.testing.Blob;
 import dev.regscope.testing.Platform;
 import dev.regscope.testing.PostgresProcess;
 import dev.regscope.testing.PromText;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,8 @@ class PostgresRealRegistryEventsTest extends RealRegistryEventsContract {
         postgres.stopServer(); // regscope answers 503; the registry keeps the events and retries
       }
       if (i == 14) {
+        // Under load the registry may not have tried a delivery yet: the fault must hit one.
+        awaitFailedDelivery();
         postgres.startServer();
       }
       push(
@@ -62,5 +65,15 @@ class PostgresRealRegistryEventsTest extends RealRegistryEventsContract {
     assertDeliveriesFailedAndWereRetried();
     assertThat(scrape().get(PromText.series("regscope_events_store_errors_total")))
         .isGreaterThan(0.0);
+  }
+
+  private void awaitFailedDelivery() throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.readString(registry.logFile()).contains("retryingsink: error writing events")) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the registry never failed a delivery to the stopped store");
+      }
+      Thread.sleep(100);
+    }
   }
 }

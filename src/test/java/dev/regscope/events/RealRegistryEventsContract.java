@@ -62,6 +62,9 @@ abstract class RealRegistryEventsContract {
   String db;
   final ImageFactory images = new ImageFactory(new Random(11));
 
+  /** When everything the registry sent was seen in the store, in epoch milliseconds. */
+  long storedBy;
+
   /** Where the store lives: a SQLite path or a PostgreSQL URL. */
   abstract String database() throws Exception;
 
@@ -235,6 +238,7 @@ abstract class RealRegistryEventsContract {
       if (recorded > 0
           && storedIds().size() >= recorded
           && System.nanoTime() - quietSince > 1_500_000_000L) {
+        storedBy = System.currentTimeMillis();
         return;
       }
       Thread.sleep(100);
@@ -299,13 +303,25 @@ abstract class RealRegistryEventsContract {
     return JSON.readTree(out.toString());
   }
 
+  /**
+   * The metrics, once regscope has read its store after everything was stored (it reads in the
+   * background, never on a scrape).
+   */
   Map<String, Double> scrape() throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(regscope.base() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    return PromText.parse(response.body());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(regscope.base() + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      Map<String, Double> metrics = PromText.parse(response.body());
+      Double readAt = metrics.get("regscope_events_store_read_timestamp_seconds");
+      if ((readAt != null && readAt * 1000 >= storedBy) || System.nanoTime() > deadline) {
+        return metrics;
+      }
+      Thread.sleep(100);
+    }
   }
 
   static int freePort() throws IOException {

@@ -139,8 +139,40 @@ public final class PostgresProcess implements AutoCloseable {
             "start"));
   }
 
+  /**
+   * Freezes the server and every backend with SIGSTOP: connections stay open and nothing answers,
+   * as with a hung database host or a dead network path.
+   */
+  public void pause() {
+    signal("-STOP");
+  }
+
+  /** Thaws what {@link #pause()} froze (SIGCONT). */
+  public void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
+    long postmaster;
+    try {
+      postmaster =
+          Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException("the server is not running: " + dataDir, e);
+    }
+    List<String> command = new ArrayList<>(List.of("kill", signal, String.valueOf(postmaster)));
+    ProcessHandle.of(postmaster)
+        .ifPresent(p -> p.descendants().forEach(d -> command.add(String.valueOf(d.pid()))));
+    run(command, false);
+  }
+
   @Override
   public void close() {
+    try {
+      resume(); // a test that failed while the server was frozen
+    } catch (AssertionError | RuntimeException e) {
+      // not running
+    }
     try {
       stopServer();
     } catch (AssertionError | RuntimeException e) {

@@ -1,9 +1,6 @@
 package dev.regscope.events.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +28,8 @@ public final class EventQueries {
     MOST_TAGGED("most-tagged"),
     ORPHAN_BLOBS("orphan-blobs"),
     MISSING_BLOBS("missing-blobs"),
-    DELETED("deleted");
+    DELETED("deleted"),
+    TRAFFIC("traffic");
 
     private final String label;
 
@@ -64,9 +62,16 @@ public final class EventQueries {
    * @param notPulledFor for {@code stale}: neither pulled nor pushed for this long
    * @param limit rows at most, 0 for all
    * @param registry only this canonical registry name, or null for all
+   * @param since for {@code traffic}: the UTC days from the one holding now minus this; null: all
+   *     history
    */
-  public record Options(Duration olderThan, Duration notPulledFor, int limit, String registry) {
+  public record Options(
+      Duration olderThan, Duration notPulledFor, int limit, String registry, Duration since) {
     public static final Options ALL = new Options(null, null, 0, null);
+
+    public Options(Duration olderThan, Duration notPulledFor, int limit, String registry) {
+      this(olderThan, notPulledFor, limit, registry, null);
+    }
   }
 
   /** What the scan knows of tag sizes, by repository and tag. */
@@ -172,6 +177,24 @@ public final class EventQueries {
                       + " %s ORDER BY mb.registry, mb.repository, mb.manifest, mb.blob",
                   "mb.registry"),
               options);
+      case TRAFFIC -> {
+        long fromDay =
+            options.since() == null
+                ? Long.MIN_VALUE
+                : Math.floorDiv(before(options.since(), ""), Traffic.DAY_MILLIS);
+        yield limited(
+            name,
+            select(
+                options,
+                "SELECT registry, repository, SUM(pull_bytes) AS pulled_bytes, SUM(pulls) AS pulls,"
+                    + " SUM(push_bytes) AS pushed_bytes, SUM(pushes) AS pushes FROM daily_traffic"
+                    + " WHERE day >= "
+                    + fromDay
+                    + " %s GROUP BY registry, repository"
+                    + " ORDER BY pulled_bytes DESC, pushed_bytes DESC, registry, repository",
+                "registry"),
+            options);
+      }
       case DELETED ->
           limited(
               name,
@@ -261,39 +284,8 @@ public final class EventQueries {
     String condition = options.registry() == null ? "" : " AND " + registryColumn + " = ?";
     Object[] values =
         options.registry() == null ? new Object[0] : new Object[] {options.registry()};
-    try (Connection connection = database.connection();
-        PreparedStatement statement =
-            EventWriter.prepare(connection, String.format(Locale.ROOT, sql, condition), values);
-        ResultSet results = statement.executeQuery()) {
-      ResultSetMetaData meta = results.getMetaData();
-      List<String> columns = new ArrayList<>();
-      for (int i = 1; i <= meta.getColumnCount(); i++) {
-        columns.add(meta.getColumnLabel(i).toLowerCase(Locale.ROOT));
-      }
-      List<List<Object>> rows = new ArrayList<>();
-      while (results.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= columns.size(); i++) {
-          row.add(value(results, i, columns.get(i - 1)));
-        }
-        rows.add(row);
-      }
-      return new QueryResult("", columns, rows);
+    try (Connection connection = database.connection()) {
+      return Rows.read(connection, String.format(Locale.ROOT, sql, condition), values);
     }
-  }
-
-  private static Object value(ResultSet results, int column, String name) throws SQLException {
-    if (name.equals("size") || name.equals("pulls") || isTime(name)) {
-      long value = results.getLong(column);
-      if (results.wasNull()) {
-        return null;
-      }
-      return isTime(name) ? Instant.ofEpochMilli(value) : (Object) value;
-    }
-    return results.getString(column);
-  }
-
-  private static boolean isTime(String column) {
-    return column.endsWith("_at") || column.equals("pushed") || column.equals("pulled");
   }
 }

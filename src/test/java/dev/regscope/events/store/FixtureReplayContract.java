@@ -311,6 +311,129 @@ abstract class FixtureReplayContract {
         .containsExactly(never + " never pushed", gone + " deleted");
   }
 
+  /**
+   * Bytes per repository read off the fixture listing: blob GETs (not HEADs) and blob PUTs (not
+   * mounts), never manifests. Pulls: 0264 611 + 0265 155386 (base/alpine); 0269 619 + 0270 131498
+   * (multi/oci-index); 0273 619 + 0274 211960 (multi/docker-list); 0276 331743 + 0277 10875 + 0278
+   * 97577 + 0279 771 (apps/web). Pushes: apps/web 0015 331743, 0016 10875, 0017 771, 0021 10224,
+   * 0022 591, 0023 930, 0027 21278, 0028 609, 0032 69548, 0033 7528012, 0034 925, 0047 17997, 0048
+   * 617, 0054 9918, 0055 611; base/alpine 0001 97577, 0002 462, 0004 155386, 0005 32, 0006 611,
+   * 0010 236, 0011 186; ci/nightly 0144 156695, 0145 8887, 0146 777, 0150 3552, 0155 4629, 0160
+   * 7840, 0165 7302, 0170 9070, 0175 8644, 0180 14304, 0185 12264 and 773 at each of 0151, 0156,
+   * 0161, 0166, 0171, 0176, 0181, 0186; multi/oci-index 0084 211960, 0085 25514, 0086 619, 0088
+   * 131498, 0090 619, 0092 69331, 0094 632; and so on below.
+   */
+  static final Map<String, Long> PULL_BYTES =
+      Map.of(
+          "apps/web", 440_966L,
+          "base/alpine", 155_997L,
+          "multi/docker-list", 212_579L,
+          "multi/oci-index", 132_117L);
+
+  static final Map<String, Long> PUSH_BYTES =
+      Map.ofEntries(
+          Map.entry("apps/web", 8_004_649L),
+          Map.entry("artifacts/chart", 1_250L), // 0250 1194, 0251 56
+          Map.entry("base/alpine", 254_490L),
+          Map.entry("ci/nightly", 240_148L),
+          Map.entry("edge/dup-layers", 6_604L), // 0255 2552, 0257 3144, 0258 908
+          Map.entry(
+              "multi/buildx-attest", 2_308L), // 0105 619, 0110 619, 0115 632, 0117 271, 0118 167
+          Map.entry("multi/docker-list", 1_238L), // 0125 619, 0130 619
+          Map.entry("multi/oci-index", 440_173L),
+          Map.entry("nested/a", 2_676L), // 0065 2063, 0066 613
+          Map.entry("nested/a/b/c", 8_042L), // 0070 3322, 0071 620, 0074 3480, 0075 620
+          Map.entry("org/team/project/service", 31_824L), // 0081 31215, 0082 609
+          Map.entry("orphans/blob-only", 9_216L), // 0260 8192, 0261 1024
+          Map.entry("tmp/scratch", 1_417L)); // 0244 959, 0245 458
+
+  /** The event metrics as a scrape shows them, read from the store now. */
+  Map<String, Double> metrics() throws Exception {
+    java.io.StringWriter text = new java.io.StringWriter();
+    io.prometheus.client.exporter.common.TextFormat.write004(
+        text,
+        java.util.Collections.enumeration(
+            dev.regscope.metrics.EventFamilies.store(
+                new EventStatistics(database, null).read(),
+                NOW.millis(),
+                dev.regscope.scan.RepositoryFilter.ALL,
+                dev.regscope.metrics.SeriesFilter.ALL)));
+    return dev.regscope.testing.PromText.parse(text.toString());
+  }
+
+  static Map<String, Double> series(Map<String, Double> metrics, String name) {
+    Map<String, Double> values = new TreeMap<>();
+    String prefix = name + "{repository=\"";
+    metrics.forEach(
+        (series, value) -> {
+          if (series.startsWith(prefix) && value != 0) {
+            values.put(series.substring(prefix.length(), series.length() - 2), value);
+          }
+        });
+    return values;
+  }
+
+  static Map<String, Double> doubles(Map<String, Long> values) {
+    Map<String, Double> doubles = new TreeMap<>();
+    values.forEach((k, v) -> doubles.put(k, v.doubleValue()));
+    return doubles;
+  }
+
+  @Test
+  void trafficIsTheSizeOfBlobGetsAndBlobPushesCountedByHand() throws Exception {
+    replay();
+    Map<String, Double> metrics = metrics();
+    assertThat(series(metrics, "repository_pull_bytes_total")).isEqualTo(doubles(PULL_BYTES));
+    assertThat(series(metrics, "repository_push_bytes_total")).isEqualTo(doubles(PUSH_BYTES));
+    // A redelivery moves nothing.
+    replay();
+    assertThat(series(metrics(), "repository_pull_bytes_total")).isEqualTo(doubles(PULL_BYTES));
+  }
+
+  @Test
+  void queryTrafficListsRepositoriesByBytesServedFromTheDailyRollup() throws Exception {
+    replay();
+    // Recorded on 2026-11-24; now is 2026-11-26T12:00Z: a day back starts on the 25th.
+    assertThat(
+            queries
+                .run(Name.TRAFFIC, new Options(null, null, 0, null, Duration.ofDays(1)), null)
+                .rows())
+        .isEmpty();
+    QueryResult traffic =
+        queries.run(Name.TRAFFIC, new Options(null, null, 0, null, Duration.ofDays(3)), null);
+    assertThat(traffic.columns())
+        .containsExactly(
+            "registry", "repository", "pulled_bytes", "pulls", "pushed_bytes", "pushes");
+    List<String> rows =
+        traffic.rows().stream()
+            .map(r -> r.get(1) + " " + r.get(2) + " " + r.get(3) + " " + r.get(4) + " " + r.get(5))
+            .toList();
+    // Most bytes served first. Pulls are manifest GETs: apps/web 0036, 0038, 0057, 0275;
+    // multi/docker-list 0271, 0272; base/alpine 0008, 0263; multi/oci-index 0097, 0099, 0267, 0268.
+    // Pushes are manifest PUTs.
+    assertThat(rows.subList(0, 4))
+        .containsExactly(
+            "apps/web 440966 4 8004649 10",
+            "multi/docker-list 212579 2 1238 6",
+            "base/alpine 155997 2 254490 4",
+            "multi/oci-index 132117 4 440173 6");
+    assertThat(rows.get(4)).isEqualTo("ci/nightly 0 22 240148 33");
+    assertThat(traffic.rows()).hasSize(13);
+    assertThat(traffic.rows().stream().mapToLong(r -> (Long) r.get(3)).sum())
+        .isEqualTo(35); // manifest GETs in the listing
+    assertThat(traffic.rows().stream().mapToLong(r -> (Long) r.get(5)).sum())
+        .isEqualTo(72); // manifest PUTs in the listing
+  }
+
+  @Test
+  void theStoreSaysItsSizeAndItsOldestEvent() throws Exception {
+    replay();
+    Map<String, Double> metrics = metrics();
+    assertThat(metrics.get("regscope_events_store_size_bytes")).isPositive();
+    assertThat(metrics.get("regscope_events_oldest_timestamp_seconds"))
+        .isEqualTo(timestampOf(1).toEpochMilli() / 1000.0);
+  }
+
   /** A minimal event of repository {@code test/missing}, as the registry would send it. */
   static String event(
       String id, String action, String kind, String digest, String tag, String extra) {

@@ -1,0 +1,34 @@
+package dev.regscope.events.store;
+
+import dev.regscope.testing.PostgresProcess;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostgresUpgradeTest extends UpgradeContract {
+  @TempDir static Path pgDir;
+  static PostgresProcess postgres;
+
+  @BeforeAll
+  static void startPostgres() {
+    postgres = PostgresProcess.start(pgDir, false);
+  }
+
+  @AfterAll
+  static void stopPostgres() {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Override
+  String freshDatabase() {
+    return postgres.newDatabase();
+  }
+
+  @Override
+  String location(String url) {
+    return url;
+  }
+}
