@@ -53,6 +53,24 @@ final class DeploymentManifestsTest {
       java.io.StringWriter text = new java.io.StringWriter();
       dev.regscope.metrics.Exposition.write(
           dev.regscope.model.ScanState.EMPTY.after(snapshot), text);
+      // With --events-db: the event families, read from a real (SQLite) store.
+      try (var events =
+          dev.regscope.events.store.EventDatabase.open(
+              root.resolve("events.db").toString(), null)) {
+        var totals = new dev.regscope.events.store.EventStatistics(events, null).read();
+        var families =
+            new java.util.ArrayList<>(
+                dev.regscope.metrics.EventFamilies.store(
+                    totals,
+                    0,
+                    dev.regscope.scan.RepositoryFilter.ALL,
+                    dev.regscope.metrics.SeriesFilter.ALL));
+        families.addAll(dev.regscope.metrics.EventFamilies.process(0, 0));
+        io.prometheus.client.exporter.common.TextFormat.write004(
+            text, java.util.Collections.enumeration(families));
+      } catch (java.sql.SQLException e) {
+        throw new IOException(e);
+      }
       Set<String> names = new TreeSet<>();
       for (String line : text.toString().split("\n")) {
         if (line.startsWith("# TYPE ")) {
