@@ -77,6 +77,7 @@ public final class EventExposition
           });
 
   private volatile Rendered fromStore = Rendered.EMPTY;
+  private volatile boolean scraped;
   private long lastAttempt;
   private boolean attempted;
   private boolean readOnce;
@@ -113,6 +114,7 @@ public final class EventExposition
   /** The last reading of the store and this process's counters as they are now; never waits. */
   @Override
   public Rendered get() {
+    scraped = true;
     Rendered store = fromStore;
     Rendered own = render(EventFamilies.process(receiver.storeErrors(), pruned.getAsLong()));
     return new Rendered(concat(store.plain(), own.plain()), concat(store.gzip(), own.gzip()));
@@ -120,6 +122,7 @@ public final class EventExposition
 
   /** Reads the store now (the background thread does this; tests may too). */
   public synchronized boolean refresh() {
+    scraped = false;
     long stored = receiver.stored();
     lastAttempt = System.nanoTime();
     attempted = true;
@@ -128,9 +131,10 @@ public final class EventExposition
       fromStore = render(EventFamilies.store(totals, clock.millis(), repositories, series));
       seenStored = stored;
       readOnce = true;
+      failuresLogged = 0;
       return true;
     } catch (SQLException | RuntimeException e) {
-      if (failuresLogged++ % 60 == 0) { // about once a minute while the store stays down
+      if (failuresLogged++ % 60 == 0) { // the first, then every 60th (a minute or more apart)
         LOG.warn(
             "cannot read the event store for metrics, serving the {}: {}",
             readOnce ? "last numbers" : "receiver's own counters only",
@@ -147,12 +151,12 @@ public final class EventExposition
       long since = now - lastAttempt;
       due =
           !attempted
-              || since >= maxAgeNanos
-              || (since >= MIN_INTERVAL.toNanos()
-                  && (!readOnce || receiver.stored() != seenStored));
+              || (scraped
+                  && since >= MIN_INTERVAL.toNanos()
+                  && (!readOnce || since >= maxAgeNanos || receiver.stored() != seenStored));
     }
-    if (due && refresh()) {
-      failuresLogged = 0;
+    if (due) {
+      refresh();
     }
   }
 
