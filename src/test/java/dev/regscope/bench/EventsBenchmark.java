@@ -1,10 +1,12 @@
 package dev.regscope.bench;
 
+import dev.regscope.Main;
 import dev.regscope.events.EnvelopeParser;
 import dev.regscope.events.EventReceiver;
 import dev.regscope.events.RegistryNames;
 import dev.regscope.events.StoredManifests;
 import dev.regscope.events.store.EventDatabase;
+import dev.regscope.events.store.EventPruner;
 import dev.regscope.events.store.EventStatistics;
 import dev.regscope.events.store.EventWriter;
 import dev.regscope.metrics.EventExposition;
@@ -13,41 +15,68 @@ import dev.regscope.metrics.SeriesFilter;
 import dev.regscope.model.ScanState;
 import dev.regscope.scan.RepositoryFilter;
 import dev.regscope.server.MetricsServer;
-import dev.regscope.testing.Notifications;
 import dev.regscope.testing.PostgresProcess;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
- * Events stored per second through {@code POST /events} over HTTP, with N concurrent senders (8:
- * the issue's number), on SQLite (WAL, synchronous=FULL) and on PostgreSQL (a durable local
- * cluster, fsync on). Each sender posts the 279 real fixture events again and again, each time with
- * fresh ids, one event per POST as the registry sends them. Prints one table row per store.
+ * The event store as a busy registry uses it. Each store (SQLite in WAL mode with synchronous=FULL;
+ * PostgreSQL with fsync on) is filled without HTTP with {@code --events} realistic events spread
+ * over {@code --days} (40: a quarter of them older than the 30-day retention), then one sender
+ * POSTs one event at a time to {@code /events} for {@code --seconds}, as a registry's endpoint
+ * does, while the pruner deletes the expired quarter in the background. Prints the store's size,
+ * the sender's rate and latency, what was pruned meanwhile, and the latency of every {@code
+ * regscope query}. The stores are deleted afterwards.
  *
- * <p>Run: {@code mvn -B -ntp -Pbench verify -DskipTests} (with the scan benchmark), or alone:
- * {@code java -cp ... dev.regscope.bench.EventsBenchmark --senders=8 --seconds=10}.
+ * <p>Run: {@code mvn -B -ntp -Pbench verify -DskipTests -Dbench.events=10000000
+ * -Dbench.events.seconds=60} (the CI smoke run uses the small defaults).
  */
 public final class EventsBenchmark {
   private static final String TOKEN = "bench-token";
+  private static final Duration RETENTION = Duration.ofDays(30);
+  private static final List<List<String>> QUERIES =
+      List.of(
+          List.of("images"),
+          List.of("stale", "--not-pulled-for", "30d"),
+          List.of("old", "--older-than", "90d"),
+          List.of("most-tagged"),
+          List.of("orphan-blobs", "--older-than", "1h"),
+          List.of("missing-blobs"),
+          List.of("deleted"),
+          List.of("traffic", "--since", "7d"));
+
+  /** One store's numbers. */
+  record Result(
+      String store,
+      long events,
+      long fillMillis,
+      long sizeBytes,
+      double rate,
+      long[] latencies,
+      long failed,
+      long pruned,
+      boolean prunedThroughout,
+      Map<String, Long> queryMillis) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new TreeMap<>();
@@ -55,171 +84,280 @@ public final class EventsBenchmark {
       String[] kv = arg.replaceFirst("^--", "").split("=", 2);
       options.put(kv[0], kv.length > 1 ? kv[1] : "true");
     }
-    int senders = Integer.parseInt(options.getOrDefault("senders", "8"));
-    Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "10")));
-    Path dir = Files.createTempDirectory("regscope-events-bench");
-    List<String> rows = new ArrayList<>();
-    rows.add(
-        run(
-            "SQLite (WAL, synchronous=FULL)",
-            dir.resolve("events.db").toString(),
-            senders,
-            duration));
-    try (PostgresProcess postgres = PostgresProcess.start(dir.resolve("pg"), true)) {
-      rows.add(
-          run(
-              "PostgreSQL " + postgresVersion() + " (fsync on)",
-              postgres.newDatabase(),
-              senders,
-              duration));
-    } catch (AssertionError | RuntimeException e) {
-      rows.add(
-          "| PostgreSQL | not run: " + e.getMessage().lines().findFirst().orElse("") + " | | | |");
+    long events = Long.parseLong(options.getOrDefault("events", "20000"));
+    int seconds = Integer.parseInt(options.getOrDefault("seconds", "5"));
+    int days = Integer.parseInt(options.getOrDefault("days", "40"));
+    int repositories =
+        Integer.parseInt(
+            options.getOrDefault("repositories", String.valueOf(Math.max(20, events / 10_000))));
+    EventModel model = new EventModel(repositories, 50);
+    Path dir =
+        Files.createDirectories(
+            Path.of(options.getOrDefault("dir", System.getProperty("java.io.tmpdir")))
+                .resolve("regscope-events-bench-" + ProcessHandle.current().pid()));
+    System.err.printf(
+        "[bench] %,d events over %d days, %d repositories, %d s of one sender; load %s%n",
+        events, days, repositories, seconds, load());
+    List<Result> results = new ArrayList<>();
+    try {
+      results.add(run("SQLite", dir.resolve("events.db").toString(), model, events, days, seconds));
+      deleteTree(dir);
+      try (PostgresProcess postgres = PostgresProcess.start(dir.resolve("pg"), true)) {
+        String url = postgres.newDatabase() + "&reWriteBatchedInserts=true";
+        results.add(run("PostgreSQL " + postgresVersion(), url, model, events, days, seconds));
+      } catch (AssertionError | RuntimeException e) {
+        System.err.println(
+            "[bench] PostgreSQL not run: " + e.getMessage().lines().findFirst().orElse(""));
+      }
+    } finally {
+      deleteTree(dir);
+    }
+    print(results, load());
+  }
+
+  private static Result run(
+      String name, String location, EventModel model, long events, int days, int seconds)
+      throws Exception {
+    long now = System.currentTimeMillis();
+    try (EventDatabase database = EventDatabase.open(location, null)) {
+      long started = System.nanoTime();
+      new StoreFill(model, now, days).fill(database, events);
+      long fillMillis = (System.nanoTime() - started) / 1_000_000;
+      System.err.printf("[bench] %s: filled in %,d ms%n", name, fillMillis);
+      EventReceiver receiver =
+          new EventReceiver(
+              TOKEN,
+              new EnvelopeParser(RegistryNames.IDENTITY),
+              new EventWriter(database, StoredManifests.NONE, Clock.systemUTC()));
+      EventPruner pruner = new EventPruner(database, RETENTION, Clock.systemUTC());
+      ExpositionPublisher publisher = new ExpositionPublisher(SeriesFilter.ALL);
+      publisher.accept(ScanState.EMPTY);
+      long[] latencies;
+      long failed;
+      boolean prunedThroughout;
+      try (EventExposition metrics =
+              new EventExposition(
+                      new EventStatistics(database, null),
+                      receiver,
+                      pruner::pruned,
+                      RepositoryFilter.ALL,
+                      SeriesFilter.ALL,
+                      Duration.ofSeconds(15),
+                      Clock.systemUTC())
+                  .start();
+          MetricsServer server =
+              MetricsServer.start(
+                  new InetSocketAddress("127.0.0.1", 0),
+                  () -> ScanState.EMPTY,
+                  publisher,
+                  new MetricsServer.Events(receiver, metrics))) {
+        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/events");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        SplittableRandom random = new SplittableRandom(99);
+        send(http, uri, model, random, 500); // warm-up, not measured
+        AtomicBoolean sending = new AtomicBoolean(true);
+        AtomicBoolean caughtUp = new AtomicBoolean();
+        Thread pruning = pruneWhile(pruner, sending, caughtUp);
+        Thread scraping =
+            scrapeWhile(
+                http, URI.create("http://127.0.0.1:" + server.port() + "/metrics"), sending);
+        started = System.nanoTime();
+        long end = started + Duration.ofSeconds(seconds).toNanos();
+        List<Long> times = new ArrayList<>();
+        failed = 0;
+        while (System.nanoTime() < end) {
+          long t0 = System.nanoTime();
+          if (send(http, uri, model, random, 1) == 1) {
+            times.add(System.nanoTime() - t0);
+          } else {
+            failed++;
+          }
+        }
+        double window = (System.nanoTime() - started) / 1e9;
+        prunedThroughout = !caughtUp.get();
+        sending.set(false);
+        pruning.join();
+        scraping.join();
+        latencies = times.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.err.printf(
+            "[bench] %s: %,d events in %.1f s, %,d pruned meanwhile%n",
+            name, latencies.length, window, pruner.pruned());
+        long size = new EventStatistics(database, null).read().health().sizeBytes();
+        return new Result(
+            name,
+            events,
+            fillMillis,
+            size,
+            latencies.length / window,
+            latencies,
+            failed,
+            pruner.pruned(),
+            prunedThroughout,
+            queries(location));
+      }
+    }
+  }
+
+  /** Prunes until the sender stops; notes whether the backlog ran out before it did. */
+  private static Thread pruneWhile(
+      EventPruner pruner, AtomicBoolean sending, AtomicBoolean caughtUp) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                while (sending.get()) {
+                  pruner.prune();
+                  if (sending.get()) {
+                    caughtUp.set(true); // one pass ended with the sender still going
+                    Thread.sleep(200);
+                  }
+                }
+              } catch (SQLException | InterruptedException e) {
+                System.err.println("[bench] pruning failed: " + e);
+              }
+            },
+            "bench-prune");
+    thread.start();
+    return thread;
+  }
+
+  /** Scrapes {@code /metrics} every 15 s, as Prometheus would, until the sender stops. */
+  private static Thread scrapeWhile(HttpClient http, URI metrics, AtomicBoolean sending) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                while (sending.get()) {
+                  http.send(
+                      HttpRequest.newBuilder(metrics).build(),
+                      HttpResponse.BodyHandlers.discarding());
+                  for (int i = 0; i < 150 && sending.get(); i++) {
+                    Thread.sleep(100);
+                  }
+                }
+              } catch (Exception e) {
+                System.err.println("[bench] scraping failed: " + e);
+              }
+            },
+            "bench-scrape");
+    thread.start();
+    return thread;
+  }
+
+  /** POSTs {@code count} events one after another; returns how many were answered 200. */
+  private static int send(
+      HttpClient http, URI uri, EventModel model, SplittableRandom random, int count)
+      throws Exception {
+    int ok = 0;
+    for (int i = 0; i < count; i++) {
+      EventModel.Event event = model.next(random, System.currentTimeMillis());
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(uri)
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"events\":[" + event.body() + "]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      if (response.statusCode() == 200) {
+        ok++;
+      }
+    }
+    return ok;
+  }
+
+  /**
+   * Runs every {@code regscope query} through the command line as an operator would (in this JVM:
+   * opening the store, checking its migrations, querying, printing the table).
+   */
+  private static Map<String, Long> queries(String location) {
+    Map<String, Long> millis = new LinkedHashMap<>();
+    PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
+    for (List<String> query : QUERIES) {
+      List<String> args = new ArrayList<>(List.of("query"));
+      args.addAll(query);
+      args.addAll(List.of("--events-db", location));
+      long t0 = System.nanoTime();
+      int code = Main.run(args.toArray(String[]::new), nowhere, new PrintWriter(System.err));
+      millis.put(String.join(" ", query), code == 0 ? (System.nanoTime() - t0) / 1_000_000 : -1);
+    }
+    return millis;
+  }
+
+  private static void print(List<Result> results, String load) {
+    System.out.println();
+    System.out.println(
+        "| store | events in store | filled in | size on disk | bytes / event | one sender:"
+            + " events / s | p50 / p99 / p99.9 / max (ms) | refused | pruned meanwhile |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    for (Result r : results) {
+      long[] l = r.latencies();
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %,d | %,d s | %,.1f GiB | %,d | %,.0f | %.2f / %.2f / %.2f / %.1f | %d | %,d%s |%n",
+          r.store(),
+          r.events(),
+          r.fillMillis() / 1000,
+          r.sizeBytes() / (double) (1L << 30),
+          r.sizeBytes() / Math.max(1, r.events()),
+          r.rate(),
+          percentile(l, 0.5),
+          percentile(l, 0.99),
+          percentile(l, 0.999),
+          l.length == 0 ? 0 : l[l.length - 1] / 1e6,
+          r.failed(),
+          r.pruned(),
+          r.prunedThroughout() ? " (still pruning at the end)" : " (backlog done)");
     }
     System.out.println();
-    System.out.printf(
-        "| store | senders | events stored / s | POST latency p50 / p99 (ms) | events stored |%n");
-    System.out.println("|---|---|---|---|---|");
-    rows.forEach(System.out::println);
+    System.out.println(
+        "| query | " + String.join(" | ", results.stream().map(Result::store).toList()) + " |");
+    System.out.println("|---" + "|---".repeat(results.size()) + "|");
+    if (!results.isEmpty()) {
+      for (String query : results.get(0).queryMillis().keySet()) {
+        StringBuilder row = new StringBuilder("| `" + query + "` |");
+        for (Result r : results) {
+          row.append(String.format(Locale.ROOT, " %,d ms |", r.queryMillis().get(query)));
+        }
+        System.out.println(row);
+      }
+    }
+    System.out.println();
+    System.out.println("load average at the end (1, 5, 15 min): " + load);
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * p) - 1)] / 1e6;
+  }
+
+  private static String load() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + ", " + parts[1] + ", " + parts[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static String postgresVersion() {
-    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+    try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
       return versions.map(p -> p.getFileName().toString()).max(String::compareTo).orElse("");
     } catch (java.io.IOException e) {
       return "";
     }
   }
 
-  private static String run(String name, String location, int senders, Duration duration)
-      throws Exception {
-    List<byte[]> bodies = Notifications.all().stream().map(Notifications.Post::body).toList();
-    try (EventDatabase database = EventDatabase.open(location, null)) {
-      EventReceiver receiver =
-          new EventReceiver(
-              TOKEN,
-              new EnvelopeParser(RegistryNames.IDENTITY),
-              new EventWriter(database, StoredManifests.NONE, Clock.systemUTC()));
-      ExpositionPublisher publisher = new ExpositionPublisher(SeriesFilter.ALL);
-      publisher.accept(ScanState.EMPTY);
-      EventExposition metrics =
-          new EventExposition(
-              new EventStatistics(database, null),
-              receiver,
-              () -> 0,
-              RepositoryFilter.ALL,
-              SeriesFilter.ALL,
-              Duration.ofSeconds(15),
-              Clock.systemUTC());
-      try (MetricsServer server =
-          MetricsServer.start(
-              new InetSocketAddress("127.0.0.1", 0),
-              () -> ScanState.EMPTY,
-              publisher,
-              new MetricsServer.Events(receiver, metrics))) {
-        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/events");
-        warmUp(uri, bodies);
-        long storedBefore = count(database);
-        AtomicLong failures = new AtomicLong();
-        List<long[]> latencies = new ArrayList<>();
-        CountDownLatch start = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        long[] window = new long[2];
-        for (int s = 0; s < senders; s++) {
-          int sender = s;
-          long[] mine = new long[1 << 20];
-          latencies.add(mine);
-          Thread thread =
-              new Thread(
-                  () -> {
-                    HttpClient http =
-                        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                    int n = 0;
-                    try {
-                      start.await();
-                      long end = System.nanoTime() + duration.toNanos();
-                      while (System.nanoTime() < end && n < mine.length - 1) {
-                        byte[] body = fresh(bodies.get(n % bodies.size()), sender, n);
-                        long t0 = System.nanoTime();
-                        HttpResponse<Void> response =
-                            http.send(
-                                HttpRequest.newBuilder(uri)
-                                    .header("Authorization", "Bearer " + TOKEN)
-                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                                    .build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        mine[++n] = System.nanoTime() - t0;
-                        if (response.statusCode() != 200) {
-                          failures.incrementAndGet();
-                        }
-                      }
-                    } catch (Exception e) {
-                      failures.incrementAndGet();
-                    }
-                    mine[0] = n;
-                  });
-          threads.add(thread);
-          thread.start();
-        }
-        window[0] = System.nanoTime();
-        start.countDown();
-        for (Thread thread : threads) {
-          thread.join();
-        }
-        window[1] = System.nanoTime();
-        long stored = count(database) - storedBefore;
-        double seconds = (window[1] - window[0]) / 1e9;
-        long[] all =
-            latencies.stream()
-                .flatMapToLong(l -> Arrays.stream(l, 1, (int) l[0] + 1))
-                .sorted()
-                .toArray();
-        if (failures.get() > 0) {
-          System.err.printf("[bench] %s: %d POSTs failed%n", name, failures.get());
-        }
-        System.err.printf(Locale.ROOT, "[bench] %s: %d events in %.1f s%n", name, stored, seconds);
-        return String.format(
-            Locale.ROOT,
-            "| %s | %d | %,.0f | %.1f / %.1f | %,d |",
-            name,
-            senders,
-            stored / seconds,
-            all[all.length / 2] / 1e6,
-            all[(int) Math.ceil(all.length * 0.99) - 1] / 1e6,
-            stored);
-      }
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
     }
-  }
-
-  private static void warmUp(URI uri, List<byte[]> bodies) throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    for (int i = 0; i < 300; i++) {
-      http.send(
-          HttpRequest.newBuilder(uri)
-              .header("Authorization", "Bearer " + TOKEN)
-              .POST(
-                  HttpRequest.BodyPublishers.ofByteArray(
-                      fresh(bodies.get(i % bodies.size()), 99, i)))
-              .build(),
-          HttpResponse.BodyHandlers.discarding());
-    }
-  }
-
-  /** The same event with an id no other sender or round uses, in a repository of its own sender. */
-  private static byte[] fresh(byte[] body, int sender, int n) {
-    String text = new String(body, StandardCharsets.UTF_8);
-    text =
-        text.replaceFirst("\"id\": \"[^\"]+\"", "\"id\": \"bench-" + sender + "-" + n + "\"")
-            .replace("\"repository\": \"", "\"repository\": \"s" + sender + "/");
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static long count(EventDatabase database) throws Exception {
-    try (Connection c = database.connection();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM events")) {
-      r.next();
-      return r.getLong(1);
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("[bench] cannot delete " + dir + ": " + e.getMessage());
     }
   }
 }
