@@ -54,6 +54,7 @@ public final class EventDatabase implements AutoCloseable {
   private final Path file;
   private final String description;
   private final Timeouts timeouts;
+  private final Checkpointer checkpointer;
 
   /**
    * SQLite has one writer at a time: writers of this process (deliveries, pruning) queue here, in
@@ -64,7 +65,13 @@ public final class EventDatabase implements AutoCloseable {
   /** Set by a full disk: the WAL grew into the space that was left and is to be cut back. */
   private final AtomicBoolean walToTruncate = new AtomicBoolean();
 
-  private EventDatabase(HikariDataSource pool, Path file, String description, Timeouts timeouts) {
+  private EventDatabase(
+      HikariDataSource pool,
+      Path file,
+      String description,
+      Timeouts timeouts,
+      Checkpointer checkpointer) {
+    this.checkpointer = checkpointer;
     this.pool = pool;
     this.file = file;
     this.description = description;
@@ -106,6 +113,8 @@ public final class EventDatabase implements AutoCloseable {
       config.addDataSourceProperty("synchronous", "FULL");
       config.addDataSourceProperty("busy_timeout", String.valueOf(timeouts.call().toMillis()));
       config.addDataSourceProperty("journal_size_limit", String.valueOf(JOURNAL_SIZE_LIMIT));
+      config.addDataSourceProperty(
+          "wal_autocheckpoint", String.valueOf(Checkpointer.FALLBACK_PAGES));
       config.addDataSourceProperty("foreign_keys", "true");
       config.setMaximumPoolSize(4);
       description = "SQLite " + file;
@@ -139,7 +148,8 @@ public final class EventDatabase implements AutoCloseable {
               + e.getMessage().lines().findFirst().orElse(""),
           e);
     }
-    return new EventDatabase(pool, file, description, timeouts);
+    return new EventDatabase(
+        pool, file, description, timeouts, sqlite ? new Checkpointer(pool) : null);
   }
 
   private static String seconds(Duration duration) {
@@ -247,6 +257,9 @@ public final class EventDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     pool.close();
   }
 }

@@ -9,22 +9,26 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Deletes raw events (and set-aside ones) older than the retention, in small batches of short
  * transactions with a pause after each, so deliveries keep their turn: on SQLite the batches take
- * the same single write turn as deliveries, which queue fairly behind at most one batch. Nothing
- * derived from events (tags, manifests, blobs, pulls, traffic and its daily rollup) is touched.
+ * the same single write turn as deliveries, which queue fairly behind at most one batch, and the
+ * pauses leave them three quarters of the time. Nothing derived from events (tags, manifests,
+ * blobs, pulls, traffic and its daily rollup) is touched.
  */
 public final class EventPruner {
   /** A batch should take about this long; its size follows what the database manages. */
-  static final long TARGET_BATCH_NANOS = 10_000_000L;
+  static final long TARGET_BATCH_NANOS = 5_000_000L;
 
-  static final int MIN_BATCH = 50;
-  static final int MAX_BATCH = 20_000;
+  /** The pause after a batch, in batches' durations. */
+  static final int PAUSE_FACTOR = 3;
+
+  static final int MIN_BATCH = 20;
+  static final int MAX_BATCH = 5_000;
 
   private final EventDatabase database;
   private final Duration retention;
   private final Clock clock;
   private final AtomicLong pruned = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
-  private int batch = 500;
+  private int batch = 200;
 
   public EventPruner(EventDatabase database, Duration retention, Clock clock) {
     if (retention.isNegative() || retention.isZero()) {
@@ -115,8 +119,8 @@ public final class EventPruner {
   }
 
   /**
-   * Sizes the next batch toward the target duration, then leaves the database to deliveries for as
-   * long as this one took.
+   * Sizes the next batch toward the target duration, then leaves the database to deliveries for
+   * three times as long as this one took.
    */
   private void pace(long tookNanos) {
     if (tookNanos < TARGET_BATCH_NANOS / 2) {
@@ -124,7 +128,7 @@ public final class EventPruner {
     } else if (tookNanos > TARGET_BATCH_NANOS * 2) {
       batch = Math.max(MIN_BATCH, batch / 2);
     }
-    pause(Math.max(tookNanos, 1_000_000L));
+    pause(Math.max(tookNanos, 1_000_000L) * PAUSE_FACTOR);
   }
 
   private static void pause(long nanos) {
