@@ -71,11 +71,8 @@ public final class EventsBenchmark {
       long events,
       long fillMillis,
       long sizeBytes,
-      double rate,
-      long[] latencies,
-      long failed,
-      long pruned,
-      boolean prunedThroughout,
+      Phase alone,
+      Phase pruning,
       Map<String, Long> queryMillis) {}
 
   public static void main(String[] args) throws Exception {
@@ -132,9 +129,7 @@ public final class EventsBenchmark {
       EventPruner pruner = new EventPruner(database, RETENTION, Clock.systemUTC());
       ExpositionPublisher publisher = new ExpositionPublisher(SeriesFilter.ALL);
       publisher.accept(ScanState.EMPTY);
-      long[] latencies;
-      long failed;
-      boolean prunedThroughout;
+      long size = new EventStatistics(database, null).read().health().sizeBytes();
       try (EventExposition metrics =
               new EventExposition(
                       new EventStatistics(database, null),
@@ -151,50 +146,92 @@ public final class EventsBenchmark {
                   () -> ScanState.EMPTY,
                   publisher,
                   new MetricsServer.Events(receiver, metrics))) {
-        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/events");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        SplittableRandom random = new SplittableRandom(99);
-        send(http, uri, model, random, 500); // warm-up, not measured
-        AtomicBoolean sending = new AtomicBoolean(true);
-        AtomicBoolean caughtUp = new AtomicBoolean();
-        Thread pruning = pruneWhile(pruner, sending, caughtUp);
-        Thread scraping =
-            scrapeWhile(
-                http, URI.create("http://127.0.0.1:" + server.port() + "/metrics"), sending);
-        started = System.nanoTime();
-        long end = started + Duration.ofSeconds(seconds).toNanos();
-        List<Long> times = new ArrayList<>();
-        failed = 0;
-        while (System.nanoTime() < end) {
-          long t0 = System.nanoTime();
-          if (send(http, uri, model, random, 1) == 1) {
-            times.add(System.nanoTime() - t0);
-          } else {
-            failed++;
-          }
-        }
-        double window = (System.nanoTime() - started) / 1e9;
-        prunedThroughout = !caughtUp.get();
-        sending.set(false);
-        pruning.join();
-        scraping.join();
-        latencies = times.stream().mapToLong(Long::longValue).sorted().toArray();
+        Sender sender = new Sender(model, server.port());
+        sender.send(500); // warm-up, not measured
+        Phase alone = sender.sendFor(seconds, null);
+        System.err.printf("[bench] %s: %,.0f events/s without pruning%n", name, alone.rate());
+        Phase pruning = sender.sendFor(seconds, pruner);
         System.err.printf(
-            "[bench] %s: %,d events in %.1f s, %,d pruned meanwhile%n",
-            name, latencies.length, window, pruner.pruned());
-        long size = new EventStatistics(database, null).read().health().sizeBytes();
-        return new Result(
-            name,
-            events,
-            fillMillis,
-            size,
-            latencies.length / window,
-            latencies,
-            failed,
-            pruner.pruned(),
-            prunedThroughout,
-            queries(location));
+            "[bench] %s: %,.0f events/s while pruning, %,d pruned meanwhile%n",
+            name, pruning.rate(), pruner.pruned());
+        return new Result(name, events, fillMillis, size, alone, pruning, queries(location));
       }
+    }
+  }
+
+  /** One sender's run: its rate, latencies, refusals, and what was pruned meanwhile. */
+  record Phase(
+      double rate, long[] latencies, long refused, long pruned, boolean prunedThroughout) {}
+
+  /** One registry endpoint: one event per POST, the next once the last is answered. */
+  private static final class Sender {
+    private final EventModel model;
+    private final URI events;
+    private final URI metrics;
+    private final HttpClient http =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final SplittableRandom random = new SplittableRandom(99);
+
+    Sender(EventModel model, int port) {
+      this.model = model;
+      this.events = URI.create("http://127.0.0.1:" + port + "/events");
+      this.metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+    }
+
+    /** Sends for that long, with the pruner working meanwhile if one is given. */
+    Phase sendFor(int seconds, EventPruner pruner) throws Exception {
+      AtomicBoolean sending = new AtomicBoolean(true);
+      AtomicBoolean caughtUp = new AtomicBoolean();
+      long prunedBefore = pruner == null ? 0 : pruner.pruned();
+      Thread pruning = pruner == null ? null : pruneWhile(pruner, sending, caughtUp);
+      Thread scraping = scrapeWhile(http, metrics, sending);
+      long started = System.nanoTime();
+      long end = started + Duration.ofSeconds(seconds).toNanos();
+      List<Long> times = new ArrayList<>();
+      long refused = 0;
+      while (System.nanoTime() < end) {
+        long t0 = System.nanoTime();
+        if (send(1) == 1) {
+          times.add(System.nanoTime() - t0);
+        } else {
+          refused++;
+        }
+      }
+      double window = (System.nanoTime() - started) / 1e9;
+      boolean throughout = !caughtUp.get();
+      sending.set(false);
+      if (pruning != null) {
+        pruning.join();
+      }
+      scraping.join();
+      long[] latencies = times.stream().mapToLong(Long::longValue).sorted().toArray();
+      return new Phase(
+          latencies.length / window,
+          latencies,
+          refused,
+          pruner == null ? 0 : pruner.pruned() - prunedBefore,
+          pruner != null && throughout);
+    }
+
+    /** POSTs {@code count} events one after another; returns how many were answered 200. */
+    int send(int count) throws Exception {
+      int ok = 0;
+      for (int i = 0; i < count; i++) {
+        EventModel.Event event = model.next(random, System.currentTimeMillis());
+        HttpResponse<Void> response =
+            http.send(
+                HttpRequest.newBuilder(events)
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString("{\"events\":[" + event.body() + "]}"))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          ok++;
+        }
+      }
+      return ok;
     }
   }
 
@@ -244,28 +281,6 @@ public final class EventsBenchmark {
     return thread;
   }
 
-  /** POSTs {@code count} events one after another; returns how many were answered 200. */
-  private static int send(
-      HttpClient http, URI uri, EventModel model, SplittableRandom random, int count)
-      throws Exception {
-    int ok = 0;
-    for (int i = 0; i < count; i++) {
-      EventModel.Event event = model.next(random, System.currentTimeMillis());
-      HttpResponse<Void> response =
-          http.send(
-              HttpRequest.newBuilder(uri)
-                  .header("Authorization", "Bearer " + TOKEN)
-                  .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"events\":[" + event.body() + "]}"))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding());
-      if (response.statusCode() == 200) {
-        ok++;
-      }
-    }
-    return ok;
-  }
-
   /**
    * Runs every {@code regscope query} through the command line as an operator would (in this JVM:
    * opening the store, checking its migrations, querying, printing the table).
@@ -287,27 +302,38 @@ public final class EventsBenchmark {
   private static void print(List<Result> results, String load) {
     System.out.println();
     System.out.println(
-        "| store | events in store | filled in | size on disk | bytes / event | one sender:"
+        "| store | events in store | filled in | size on disk | bytes / event | one sender |"
             + " events / s | p50 / p99 / p99.9 / max (ms) | refused | pruned meanwhile |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (Result r : results) {
-      long[] l = r.latencies();
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %,d | %,d s | %,.1f GiB | %,d | %,.0f | %.2f / %.2f / %.2f / %.1f | %d | %,d%s |%n",
-          r.store(),
-          r.events(),
-          r.fillMillis() / 1000,
-          r.sizeBytes() / (double) (1L << 30),
-          r.sizeBytes() / Math.max(1, r.events()),
-          r.rate(),
-          percentile(l, 0.5),
-          percentile(l, 0.99),
-          percentile(l, 0.999),
-          l.length == 0 ? 0 : l[l.length - 1] / 1e6,
-          r.failed(),
-          r.pruned(),
-          r.prunedThroughout() ? " (still pruning at the end)" : " (backlog done)");
+      for (Phase phase : List.of(r.alone(), r.pruning())) {
+        long[] l = phase.latencies();
+        boolean first = phase == r.alone();
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %s | %s | %s | %s | %s | %,.0f | %.2f / %.2f / %.2f / %.1f | %d | %s |%n",
+            first ? r.store() : "",
+            first ? String.format(Locale.ROOT, "%,d", r.events()) : "",
+            first ? String.format(Locale.ROOT, "%,d s", r.fillMillis() / 1000) : "",
+            first
+                ? String.format(Locale.ROOT, "%,.2f GiB", r.sizeBytes() / (double) (1L << 30))
+                : "",
+            first ? String.format(Locale.ROOT, "%,d", r.sizeBytes() / Math.max(1, r.events())) : "",
+            first ? "alone" : "while pruning",
+            phase.rate(),
+            percentile(l, 0.5),
+            percentile(l, 0.99),
+            percentile(l, 0.999),
+            l.length == 0 ? 0 : l[l.length - 1] / 1e6,
+            phase.refused(),
+            first
+                ? "-"
+                : String.format(
+                    Locale.ROOT,
+                    "%,d%s",
+                    phase.pruned(),
+                    phase.prunedThroughout() ? " (backlog left)" : " (backlog done)"));
+      }
     }
     System.out.println();
     System.out.println(
