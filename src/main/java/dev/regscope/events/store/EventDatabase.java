@@ -54,7 +54,6 @@ public final class EventDatabase implements AutoCloseable {
   private final Path file;
   private final String description;
   private final Timeouts timeouts;
-  private final Checkpointer checkpointer;
 
   /**
    * SQLite has one writer at a time: writers of this process (deliveries, pruning) queue here, in
@@ -65,13 +64,7 @@ public final class EventDatabase implements AutoCloseable {
   /** Set by a full disk: the WAL grew into the space that was left and is to be cut back. */
   private final AtomicBoolean walToTruncate = new AtomicBoolean();
 
-  private EventDatabase(
-      HikariDataSource pool,
-      Path file,
-      String description,
-      Timeouts timeouts,
-      Checkpointer checkpointer) {
-    this.checkpointer = checkpointer;
+  private EventDatabase(HikariDataSource pool, Path file, String description, Timeouts timeouts) {
     this.pool = pool;
     this.file = file;
     this.description = description;
@@ -113,8 +106,6 @@ public final class EventDatabase implements AutoCloseable {
       config.addDataSourceProperty("synchronous", "FULL");
       config.addDataSourceProperty("busy_timeout", String.valueOf(timeouts.call().toMillis()));
       config.addDataSourceProperty("journal_size_limit", String.valueOf(JOURNAL_SIZE_LIMIT));
-      config.addDataSourceProperty(
-          "wal_autocheckpoint", String.valueOf(Checkpointer.FALLBACK_PAGES));
       config.addDataSourceProperty("foreign_keys", "true");
       config.setMaximumPoolSize(4);
       description = "SQLite " + file;
@@ -148,8 +139,7 @@ public final class EventDatabase implements AutoCloseable {
               + e.getMessage().lines().findFirst().orElse(""),
           e);
     }
-    return new EventDatabase(
-        pool, file, description, timeouts, sqlite ? new Checkpointer(pool) : null);
+    return new EventDatabase(pool, file, description, timeouts);
   }
 
   private static String seconds(Duration duration) {
@@ -257,9 +247,6 @@ public final class EventDatabase implements AutoCloseable {
 
   @Override
   public void close() {
-    if (checkpointer != null) {
-      checkpointer.close();
-    }
     pool.close();
   }
 }
