@@ -44,8 +44,10 @@ import java.util.stream.Stream;
  * PostgreSQL with fsync on) is filled without HTTP with {@code --events} realistic events spread
  * over {@code --days} (40: a quarter of them older than the 30-day retention), then one sender
  * POSTs one event at a time to {@code /events} for {@code --seconds}, as a registry's endpoint
- * does, while the pruner deletes the expired quarter in the background. Prints the store's size,
- * the sender's rate and latency, what was pruned meanwhile, and the latency of every {@code
+ * does, first alone, then while the pruner deletes the expired quarter in the background; a scraper
+ * reads {@code /metrics} every 15 s throughout. Prints the store's size, the sender's rate and
+ * latency, the CPU per event (this whole JVM's: receiver, store client and sender alike;
+ * PostgreSQL's server runs apart), what was pruned meanwhile, and the latency of every {@code
  * regscope query}. The stores are deleted afterwards.
  *
  * <p>Run: {@code mvn -B -ntp -Pbench verify -DskipTests -Dbench.events=10000000
@@ -54,6 +56,9 @@ import java.util.stream.Stream;
 public final class EventsBenchmark {
   private static final String TOKEN = "bench-token";
   private static final Duration RETENTION = Duration.ofDays(30);
+  private static final com.sun.management.OperatingSystemMXBean CPU =
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
   private static final List<List<String>> QUERIES =
       List.of(
           List.of("images"),
@@ -161,7 +166,12 @@ public final class EventsBenchmark {
 
   /** One sender's run: its rate, latencies, refusals, and what was pruned meanwhile. */
   record Phase(
-      double rate, long[] latencies, long refused, long pruned, boolean prunedThroughout) {}
+      double rate,
+      long[] latencies,
+      long refused,
+      long pruned,
+      boolean prunedThroughout,
+      double cpuMicrosPerEvent) {}
 
   /** One registry endpoint: one event per POST, the next once the last is answered. */
   private static final class Sender {
@@ -185,6 +195,7 @@ public final class EventsBenchmark {
       long prunedBefore = pruner == null ? 0 : pruner.pruned();
       Thread pruning = pruner == null ? null : pruneWhile(pruner, sending, caughtUp);
       Thread scraping = scrapeWhile(http, metrics, sending);
+      long cpuBefore = CPU.getProcessCpuTime();
       long started = System.nanoTime();
       long end = started + Duration.ofSeconds(seconds).toNanos();
       List<Long> times = new ArrayList<>();
@@ -198,9 +209,11 @@ public final class EventsBenchmark {
         }
       }
       double window = (System.nanoTime() - started) / 1e9;
+      long cpu = CPU.getProcessCpuTime() - cpuBefore;
       boolean throughout = !caughtUp.get();
       sending.set(false);
       if (pruning != null) {
+        pruning.interrupt(); // the pruner stops after its batch
         pruning.join();
       }
       scraping.join();
@@ -210,7 +223,8 @@ public final class EventsBenchmark {
           latencies,
           refused,
           pruner == null ? 0 : pruner.pruned() - prunedBefore,
-          pruner != null && throughout);
+          pruner != null && throughout,
+          cpu / 1e3 / Math.max(1, latencies.length));
     }
 
     /** POSTs {@code count} events one after another; returns how many were answered 200. */
@@ -249,7 +263,9 @@ public final class EventsBenchmark {
                     Thread.sleep(200);
                   }
                 }
-              } catch (SQLException | InterruptedException e) {
+              } catch (InterruptedException e) {
+                // the sender stopped
+              } catch (SQLException e) {
                 System.err.println("[bench] pruning failed: " + e);
               }
             },
@@ -303,15 +319,17 @@ public final class EventsBenchmark {
     System.out.println();
     System.out.println(
         "| store | events in store | filled in | size on disk | bytes / event | one sender |"
-            + " events / s | p50 / p99 / p99.9 / max (ms) | refused | pruned meanwhile |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            + " events / s | p50 / p99 / p99.9 / max (ms) | CPU / event | refused |"
+            + " pruned meanwhile |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (Result r : results) {
       for (Phase phase : List.of(r.alone(), r.pruning())) {
         long[] l = phase.latencies();
         boolean first = phase == r.alone();
         System.out.printf(
             Locale.ROOT,
-            "| %s | %s | %s | %s | %s | %s | %,.0f | %.2f / %.2f / %.2f / %.1f | %d | %s |%n",
+            "| %s | %s | %s | %s | %s | %s | %,.0f | %.2f / %.2f / %.2f / %.1f | %,.0f us | %d |"
+                + " %s |%n",
             first ? r.store() : "",
             first ? String.format(Locale.ROOT, "%,d", r.events()) : "",
             first ? String.format(Locale.ROOT, "%,d s", r.fillMillis() / 1000) : "",
@@ -325,6 +343,7 @@ public final class EventsBenchmark {
             percentile(l, 0.99),
             percentile(l, 0.999),
             l.length == 0 ? 0 : l[l.length - 1] / 1e6,
+            phase.cpuMicrosPerEvent(),
             phase.refused(),
             first
                 ? "-"

@@ -46,7 +46,7 @@ public final class EventPruner {
   public synchronized long prune() throws SQLException {
     long horizon = clock.millis() - retention.toMillis();
     long deleted = 0;
-    while (true) {
+    while (!Thread.currentThread().isInterrupted()) {
       long started = System.nanoTime();
       int n =
           deleteBatch(
@@ -64,11 +64,12 @@ public final class EventPruner {
       }
       pace(System.nanoTime() - started);
     }
-    while (deleteBatch(
-            "DELETE FROM rejected_events WHERE event_key IN (SELECT event_key FROM rejected_events"
-                + " WHERE received_at < ? ORDER BY received_at LIMIT ?)",
-            horizon)
-        >= batch) {
+    while (!Thread.currentThread().isInterrupted()
+        && deleteBatch(
+                "DELETE FROM rejected_events WHERE event_key IN (SELECT event_key FROM rejected_events"
+                    + " WHERE received_at < ? ORDER BY received_at LIMIT ?)",
+                horizon)
+            >= batch) {
       pause(TARGET_BATCH_NANOS);
     }
     return deleted;

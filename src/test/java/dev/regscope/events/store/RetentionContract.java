@@ -178,6 +178,21 @@ abstract class RetentionContract {
   }
 
   @Test
+  void aShutdownStopsPruningAndTheNextPassGoesOn() throws Exception {
+    Clock clock = keepingFrom(150);
+    replay(clock);
+    EventPruner pruner = new EventPruner(database, RETENTION, clock);
+    Thread.currentThread().interrupt(); // as PruneSchedule.close() does to its thread
+    try {
+      assertThat(pruner.prune()).isZero();
+    } finally {
+      assertThat(Thread.interrupted()).isTrue();
+    }
+    assertThat(column("SELECT COUNT(*) FROM events")).containsExactly("279");
+    assertThat(pruner.prune()).isEqualTo(149);
+  }
+
+  @Test
   void aRetentionOfZeroIsNotAPrunerButEverythingKept() {
     assertThatThrownBy(() -> new EventPruner(database, Duration.ZERO, Clock.systemUTC()))
         .isInstanceOf(IllegalArgumentException.class);
