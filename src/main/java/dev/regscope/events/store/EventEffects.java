@@ -7,6 +7,7 @@ import dev.regscope.events.StoredManifests;
 import dev.regscope.events.Target;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -198,28 +199,33 @@ final class EventEffects {
    * change).
    */
   private void storeReferences(Connection c, RegistryEvent e) throws SQLException {
+    if (exists(
+        c,
+        "SELECT 1 FROM manifest_blob WHERE registry = ? AND repository = ? AND manifest = ?",
+        e)) {
+      return; // known: a manifest's bytes, and so its references, never change
+    }
     List<Reference> references = e.references();
     if (references == null) {
-      if (exists(
-          c,
-          "SELECT 1 FROM manifest_blob WHERE registry = ? AND repository = ? AND manifest = ?",
-          e)) {
-        return;
-      }
       references = storage.references(e.digest()).orElse(List.of());
     }
+    List<Object[]> rows = new ArrayList<>();
     for (Reference reference : references) {
-      Sql.update(
-          c,
-          "INSERT INTO manifest_blob (registry, repository, manifest, blob, media_type, size)"
-              + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (registry, repository, manifest, blob) DO NOTHING",
-          e.registry(),
-          e.repository(),
-          Sql.text(e.digest()),
-          Sql.text(reference.digest()),
-          reference.mediaType(),
-          Sql.size(reference.size()));
+      rows.add(
+          new Object[] {
+            e.registry(),
+            e.repository(),
+            Sql.text(e.digest()),
+            Sql.text(reference.digest()),
+            reference.mediaType(),
+            Sql.size(reference.size())
+          });
     }
+    Sql.batch(
+        c,
+        "INSERT INTO manifest_blob (registry, repository, manifest, blob, media_type, size)"
+            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (registry, repository, manifest, blob) DO NOTHING",
+        rows);
   }
 
   private static String later(String table, String column) {

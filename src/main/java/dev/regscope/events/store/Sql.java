@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +26,18 @@ final class Sql {
 
   static int update(Connection c, String sql, Object... values) throws SQLException {
     return bind(kept(c, sql), values).executeUpdate();
+  }
+
+  /** Runs {@code sql} once per row, in one round trip where the driver can (PostgreSQL). */
+  static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    PreparedStatement statement = kept(c, sql);
+    for (Object[] row : rows) {
+      bind(statement, row).addBatch();
+    }
+    statement.executeBatch();
   }
 
   static boolean exists(Connection c, String sql, Object... values) throws SQLException {
