@@ -211,6 +211,8 @@ public final class Scanner implements ScanSource {
       myPool = pool;
       last = memory;
     }
+    // This scan's reader: the tree as listed now, where it lives in object storage.
+    TreeReader reader = this.reader.beginScan();
     presence.check(layout, reader);
     ScanProblems problems = new ScanProblems(last.reportedProblems(), log);
     progress.set(0);
@@ -222,7 +224,8 @@ public final class Scanner implements ScanSource {
             layout, reader, full ? BlobCensus.EMPTY : last.census(), Instant.now());
     int threads;
     synchronized (this) {
-      threads = pacing.threadsForScan(censusReader.averageStatNanos());
+      threads =
+          pacing.threadsForScan(reader.remote() ? Long.MAX_VALUE : censusReader.averageStatNanos());
     }
     TaskGroup group = new TaskGroup(myPool, threads);
     censusReader.tasks().forEach(group::submit); // the blob census runs beside the walk
@@ -257,6 +260,7 @@ public final class Scanner implements ScanSource {
             });
     group.await();
     LinkRereads.run(links, repositories, group, scanned);
+    reader.endScan();
     presence.checkStillThere(layout, reader);
     for (Path link : censusReader.symbolicLinks()) {
       problems.add(link, Damage.SYMLINK, "blob store folder is a symbolic link, not followed");

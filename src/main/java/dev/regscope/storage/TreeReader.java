@@ -16,6 +16,32 @@ import java.util.List;
  * fail at a chosen moment, which Jimfs alone cannot do.
  */
 public interface TreeReader {
+  /**
+   * The reader one scan uses, called as the scan starts. A file system is read live, so this
+   * default is the reader itself; object storage lists the whole tree here, once, and answers the
+   * scan from that listing. Throws when nothing trustworthy can be read (a listing that fails): the
+   * scan fails and the previous snapshot stays published.
+   */
+  default TreeReader beginScan() throws IOException {
+    return this;
+  }
+
+  /**
+   * Called on the reader {@link #beginScan} returned, once the scan has read everything. Throws
+   * when the storage failed under the scan in a way that makes its result untrustworthy (object
+   * storage that stopped answering): damage of the tree itself is never such a failure.
+   */
+  default void endScan() throws IOException {}
+
+  /**
+   * Whether each read waits on a round trip to remote storage (object storage), so a scan gains
+   * from every thread it may use from the start; a file system often answers from memory, and the
+   * scan measures which it is.
+   */
+  default boolean remote() {
+    return false;
+  }
+
   /** The kind of a folder entry, read without following links. */
   enum EntryType {
     DIRECTORY,
