@@ -73,6 +73,9 @@ public final class ScanCommand implements Callable<Integer> {
         } else {
           ScanTable.write(snapshot, out);
         }
+        if (!scanner.costs().isEmpty()) {
+          out.println(scanner.costs());
+        }
       }
       case json -> {
         ScanJson.write(snapshot, out);

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -74,6 +75,10 @@ final class ScanOptions {
               + " (default: ${DEFAULT-VALUE})")
   Duration fullRescanInterval;
 
+  Duration fullRescanInterval() {
+    return fullRescanInterval;
+  }
+
   @Option(
       names = "--include-tag",
       paramLabel = "REGEX",
@@ -96,6 +101,8 @@ final class ScanOptions {
               + " 2m, and 30m for the first scan (default: ${DEFAULT-VALUE})")
   String scanTimeout;
 
+  @Mixin S3Options s3;
+
   /** Checks what picocli's types cannot; a bad value is a usage error (exit code 2). */
   void validate(CommandSpec spec) {
     if (threads < 1) {
@@ -103,6 +110,7 @@ final class ScanOptions {
           spec.commandLine(), "--scan-threads must be at least 1, not " + threads);
     }
     timeout(spec);
+    s3.validate(spec);
   }
 
   /** The timeout {@code --scan-timeout} asks for. */
@@ -154,6 +162,9 @@ final class ScanOptions {
     }
     if (!api.repositories.isEmpty()) {
       throw new BadValue(spec.commandLine(), "--repository needs a registry URL as SOURCE");
+    }
+    if (source instanceof SourceArgument.Bucket bucket) {
+      return s3.source(spec, bucket, this, clock);
     }
     if (!(source instanceof SourceArgument.Folder folder)) {
       throw new ParameterException(

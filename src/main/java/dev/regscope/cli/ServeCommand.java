@@ -203,6 +203,9 @@ public final class ServeCommand implements Callable<Integer> {
     if (receiver != null) {
       builder.events(receiver.receiver()).metrics(receiver.metrics());
     }
+    if (scanner instanceof BucketSource bucket) {
+      builder.metrics(bucket::metrics);
+    }
     if (probes != null) {
       probes.addTo(builder);
     }

@@ -18,6 +18,14 @@ public interface ScanSource {
    */
   Snapshot scan() throws IOException;
 
+  /**
+   * What reading the registry has cost since start, in one line for a table's footer (the requests
+   * object storage bills, by kind); empty where nothing countable is spent.
+   */
+  default String costs() {
+    return "";
+  }
+
   /** Repositories read so far by the running (or last) scan; for progress displays. */
   default int repositoriesScanned() {
     return 0;

@@ -140,10 +140,7 @@ final class KeyLister {
     } catch (SdkException e) {
       throw new IOException(
           "cannot list "
-              + location
-              + "/"
-              + location.v2Prefix()
-              + prefix
+              + location.url(prefix)
               + ": "
               + S3Errors.describe(e)
               + (S3Errors.reason(e).equals(S3Errors.ACCESS_DENIED)
@@ -165,10 +162,7 @@ final class KeyLister {
       requests.error(S3Errors.TRUNCATED_LISTING);
       throw new IOException(
           "the listing of "
-              + location
-              + "/"
-              + location.v2Prefix()
-              + prefix
+              + location.url(prefix)
               + " was cut short: a page said more keys follow but gave no continuation token");
     }
     return token;

@@ -63,6 +63,11 @@ public record S3Location(String bucket, String rootDirectory) {
     return key.toString();
   }
 
+  /** The {@code s3://} URL of a key given relative to {@link #v2Prefix()}, for messages. */
+  String url(String relativeKey) {
+    return "s3://" + bucket + "/" + v2Prefix() + relativeKey;
+  }
+
   @Override
   public String toString() {
     return "s3://" + bucket + (rootDirectory.isEmpty() ? "" : "/" + rootDirectory);

@@ -1,5 +1,6 @@
 package dev.regscope.storage.s3;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +21,30 @@ public final class S3Requests {
 
   static final String SERVER_ERROR = "server_error";
 
+  /** The operations a scan sends; each is exported from the start, so increase() sees the first. */
+  static final List<String> OPERATIONS = List.of("GetObject", "ListObjectsV2");
+
+  /** Every reason an error is counted under, exported from the start as well. */
+  static final List<String> REASONS =
+      List.of(
+          S3Errors.ACCESS_DENIED,
+          S3Errors.CONNECTION,
+          S3Errors.EMPTY_ROOT,
+          S3Errors.INVALID_CREDENTIALS,
+          S3Errors.NO_SUCH_BUCKET,
+          S3Errors.NOT_FOUND,
+          S3Errors.OTHER,
+          SERVER_ERROR,
+          THROTTLED,
+          S3Errors.TRUNCATED_LISTING);
+
   private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+  public S3Requests() {
+    OPERATIONS.forEach(operation -> requests.put(operation, new LongAdder()));
+    REASONS.forEach(reason -> errors.put(reason, new LongAdder()));
+  }
 
   /** Requests so far by operation ({@code ListObjectsV2}, {@code GetObject}), sorted. */
   public Map<String, Long> requests() {
@@ -42,16 +65,19 @@ public final class S3Requests {
   /** One line for a table's footer: the requests by operation, and errors if there were any. */
   public String summary() {
     StringBuilder line = new StringBuilder("S3 requests:");
-    Map<String, Long> sent = requests();
-    if (sent.isEmpty()) {
-      line.append(" none");
-    }
-    sent.forEach(
-        (operation, count) -> line.append(' ').append(count).append(' ').append(operation));
-    Map<String, Long> failed = errors();
-    if (!failed.isEmpty()) {
-      line.append("; errors:");
-      failed.forEach((reason, count) -> line.append(' ').append(count).append(' ').append(reason));
+    requests()
+        .forEach(
+            (operation, count) -> line.append(' ').append(count).append(' ').append(operation));
+    StringBuilder failed = new StringBuilder();
+    errors()
+        .forEach(
+            (reason, count) -> {
+              if (count > 0) {
+                failed.append(' ').append(count).append(' ').append(reason);
+              }
+            });
+    if (failed.length() > 0) {
+      line.append("; errors:").append(failed);
     }
     return line.toString();
   }
