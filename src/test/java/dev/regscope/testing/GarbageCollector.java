@@ -169,6 +169,8 @@ public final class GarbageCollector {
               .redirectError(stderr.toFile());
       // REGISTRY_* variables override the config file, as for the serving registry.
       builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
+      builder.environment().remove("AWS_CA_BUNDLE"); // as for the serving registry
+
       Process process = builder.start();
       process.getOutputStream().close();
       if (!waitFor(process, command)) {

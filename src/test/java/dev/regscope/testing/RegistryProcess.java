@@ -247,6 +247,10 @@ public final class RegistryProcess implements AutoCloseable {
             "extra registry config is not a YAML mapping: " + extraYaml);
       }
       merge(config, sections);
+      // A registry has one storage driver: one given here (s3:) replaces the filesystem default.
+      if (sections.path("storage").has("s3")) {
+        ((ObjectNode) config.get("storage")).remove("filesystem");
+      }
     }
     return yaml.writeValueAsString(config);
   }
@@ -283,6 +287,9 @@ public final class RegistryProcess implements AutoCloseable {
             .redirectInput(ProcessBuilder.Redirect.PIPE);
     // REGISTRY_* variables override the config file; the test's config must be the whole truth.
     builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
+    // This machine's AWS_CA_BUNDLE names a bundle the s3 driver's SDK cannot load; tests use
+    // plain HTTP.
+    builder.environment().remove("AWS_CA_BUNDLE");
     Process process = builder.start();
     process.getOutputStream().close();
     OutputStream log =
