@@ -91,6 +91,11 @@ final class BucketView implements TreeReader {
   }
 
   private byte[] read(String key, Obj listed, Path file, int limit) throws IOException {
+    IOException failed = failure.get();
+    if (failed != null && !getter.isKept(key, listed)) {
+      // The bucket stopped answering: this scan fails anyway, so it sends nothing more.
+      throw new ObjectGetter.StoreFailure(failed.getMessage(), failed);
+    }
     try {
       return getter.get(key, listed, file, limit);
     } catch (NoSuchFileException e) {

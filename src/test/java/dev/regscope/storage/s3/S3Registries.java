@@ -72,6 +72,9 @@ final class S3Registries {
         "    secure: false",
         "    v4auth: true",
         "    forcepathstyle: true",
+        // Blob GETs and HEADs answered by the registry itself, not by a redirect to the bucket.
+        "  redirect:",
+        "    disable: true",
         "");
   }
 
