@@ -80,6 +80,14 @@ public final class S3TreeReader implements TreeReader, AutoCloseable {
     return view;
   }
 
+  /**
+   * Lists every key of the tree once, as {@link #beginScan} does, and nothing more: the floor a
+   * scan's cost is measured against. Returns how many keys there are.
+   */
+  public int listEveryKey() throws IOException {
+    return lister.listAll().size();
+  }
+
   @Override
   public boolean remote() {
     return true;
