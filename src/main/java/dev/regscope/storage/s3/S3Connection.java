@@ -24,6 +24,9 @@ public record S3Connection(Optional<URI> endpoint, boolean pathStyle, Optional<S
   /** Attempts per request: throttling ({@code SlowDown}, 503) and network errors are retried. */
   static final int MAX_ATTEMPTS = 5;
 
+  /** The first wait after a server or network error; it doubles up to {@link #MAX_BACKOFF}. */
+  static final Duration BACKOFF = Duration.ofMillis(100);
+
   /** The first wait after a throttled answer; it doubles up to {@link #MAX_BACKOFF}. */
   static final Duration THROTTLING_BACKOFF = Duration.ofMillis(500);
 
@@ -44,6 +47,7 @@ public record S3Connection(Optional<URI> endpoint, boolean pathStyle, Optional<S
     StandardRetryStrategy retries =
         AwsRetryStrategy.standardRetryStrategy().toBuilder()
             .maxAttempts(MAX_ATTEMPTS)
+            .backoffStrategy(BackoffStrategy.exponentialDelayHalfJitter(BACKOFF, MAX_BACKOFF))
             // Half jitter: a throttled bucket is always given at least half the back-off.
             .throttlingBackoffStrategy(
                 BackoffStrategy.exponentialDelayHalfJitter(THROTTLING_BACKOFF, MAX_BACKOFF))
