@@ -90,6 +90,19 @@ class S3SourceCommandTest {
                   + " GetObject "
                   + door.count("ListObjectsV2")
                   + " ListObjectsV2");
+
+      Run report =
+          regscope(
+              dir,
+              credentials(),
+              "report",
+              "s3://registry/fs/storage",
+              "--s3-endpoint",
+              s3.endpoint().toString(),
+              "--s3-path-style");
+      assertThat(report.exitCode()).as(report.err()).isZero();
+      assertThat(report.out()).contains("Largest repositories by what deleting them would free:");
+      assertThat(report.out()).contains("faults/a", "faults/b");
     }
   }
 
