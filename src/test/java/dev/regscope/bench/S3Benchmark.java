@@ -54,6 +54,7 @@ public final class S3Benchmark {
   }
 
   private void run(Path dir, int tags, int threads) throws Exception {
+    String loadBefore = load();
     SampleRegistry.Spec spec = SampleRegistry.Spec.forTags(tags, 7);
     Path bucket = dir.resolve("buckets").resolve(BUCKET);
     Path tree = bucket.resolve(ROOT);
@@ -125,8 +126,9 @@ public final class S3Benchmark {
     }
     System.out.println();
     System.out.printf(
-        "S3 source benchmark (S3Proxy %s filesystem backend on 127.0.0.1, %d threads; load before: %s)%n",
-        "4.1.0", threads, load());
+        "S3 source benchmark (S3Proxy 4.1.0, filesystem backend, on 127.0.0.1; %d threads; load"
+            + " average at the start %s, at the end %s)%n",
+        threads, loadBefore, load());
     rows.forEach(System.out::println);
   }
 
@@ -191,7 +193,8 @@ public final class S3Benchmark {
 
   private static String load() {
     try {
-      return Files.readString(Path.of("/proc/loadavg")).strip();
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
     } catch (IOException e) {
       return "unknown";
     }
