@@ -39,6 +39,9 @@ final class InFlightReads implements TreeReader {
   }
 
   private final TreeReader delegate;
+  // The reader of a scan (object storage answers one scan from its own listing) reports its waits
+  // to the reader the scanner holds, so the watchdog sees them wherever they happen.
+  private final InFlightReads owner;
   private volatile Threads threads = new Threads();
 
   /** The slots of one generation of scan threads. */
@@ -55,13 +58,40 @@ final class InFlightReads implements TreeReader {
 
   InFlightReads(TreeReader delegate) {
     this.delegate = delegate;
+    this.owner = this;
+  }
+
+  private InFlightReads(TreeReader delegate, InFlightReads owner) {
+    this.delegate = delegate;
+    this.owner = owner;
+  }
+
+  @Override
+  public TreeReader beginScan() throws IOException {
+    Slot slot = start("listing the whole tree below", Path.of("/"));
+    try {
+      TreeReader scanReader = delegate.beginScan();
+      return scanReader == delegate ? this : new InFlightReads(scanReader, owner);
+    } finally {
+      slot.path = null;
+    }
+  }
+
+  @Override
+  public void endScan() throws IOException {
+    delegate.endScan();
+  }
+
+  @Override
+  public boolean remote() {
+    return delegate.remote();
   }
 
   /** The read that has waited longest right now, if any. */
   Optional<Waiting> longest() {
     long now = System.nanoTime();
     Waiting oldest = null;
-    for (Slot slot : threads.slots) {
+    for (Slot slot : owner.threads.slots) {
       Path path = slot.path;
       long since = slot.since;
       String doing = slot.doing;
@@ -75,11 +105,11 @@ final class InFlightReads implements TreeReader {
 
   /** Forgets the threads of an abandoned scan: a read they are stuck in is not the next scan's. */
   void forgetThreads() {
-    threads = new Threads();
+    owner.threads = new Threads();
   }
 
   private Slot start(String doing, Path path) {
-    Slot slot = threads.mine.get();
+    Slot slot = owner.threads.mine.get();
     slot.since = System.nanoTime();
     slot.doing = doing;
     slot.path = path;

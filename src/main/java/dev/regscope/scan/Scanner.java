@@ -224,8 +224,9 @@ public final class Scanner implements ScanSource {
             layout, reader, full ? BlobCensus.EMPTY : last.census(), Instant.now());
     int threads;
     synchronized (this) {
+      // Remote storage makes every read wait on a round trip: a scan of it uses every thread.
       threads =
-          pacing.threadsForScan(reader.remote() ? Long.MAX_VALUE : censusReader.averageStatNanos());
+          reader.remote() ? maxThreads : pacing.threadsForScan(censusReader.averageStatNanos());
     }
     TaskGroup group = new TaskGroup(myPool, threads);
     censusReader.tasks().forEach(group::submit); // the blob census runs beside the walk
