@@ -70,14 +70,22 @@ public final class OnDemandScans implements SnapshotSource {
         inFlight = started;
         scanThread.execute(
             () -> {
+              ScanState result = null;
+              Throwable failure = null;
               try {
-                started.complete(runner.runOnce());
+                result = runner.runOnce();
               } catch (Throwable e) {
-                started.completeExceptionally(e);
-              } finally {
-                synchronized (this) {
-                  inFlight = null;
-                }
+                failure = e;
+              }
+              // Cleared before the waiting scrapes wake: a caller that asks again at once must
+              // start a new scan, not join this finished one and get its state a second time.
+              synchronized (this) {
+                inFlight = null;
+              }
+              if (failure != null) {
+                started.completeExceptionally(failure);
+              } else {
+                started.complete(result);
               }
             });
       } else {

@@ -72,4 +72,17 @@ class OnDemandScansTest {
     }
     assertThat(scans.current().scans()).isGreaterThanOrEqualTo(2);
   }
+
+  @Test
+  void aScrapeAfterAFinishedScanStartsANewOne() {
+    tree.repo("app").tag("v1", image(tree.layer(10)));
+    OnDemandScans scans =
+        new OnDemandScans(new Scanner(tree.layout(), new NioTreeReader(), Scans.CLOCK, p -> {}));
+    // Asked again the moment the previous scan returned: each ask is a scan of its own, never the
+    // previous scan's state handed out twice (the scan thread once cleared its slot only after
+    // waking the waiting scrape, a window the next ask could fall into).
+    for (int i = 1; i <= 300; i++) {
+      assertThat(scans.current().scans()).isEqualTo(i);
+    }
+  }
 }

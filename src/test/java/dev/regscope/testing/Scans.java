@@ -3,8 +3,10 @@ package dev.regscope.testing;
 import dev.regscope.model.BrokenTag;
 import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.ScanProblem;
+import dev.regscope.model.ScanState;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
+import dev.regscope.scan.OnDemandScans;
 import dev.regscope.scan.Scanner;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
@@ -22,6 +24,20 @@ import java.util.NoSuchElementException;
 
 /** Runs scans in tests and finds things in the result by name. */
 public final class Scans {
+  /**
+   * The state once the next scan of {@code scans} has ended. A scrape stops waiting for a slow scan
+   * after 10 s and gets the last state, which on a loaded machine would not be this scan's; a test
+   * waits for the scan itself (its class's timeout bounds the wait).
+   */
+  public static ScanState completed(OnDemandScans scans) {
+    long before = scans.scans();
+    ScanState state = scans.current();
+    while (state.scans() + state.failedScans() == before) {
+      state = scans.current();
+    }
+    return state;
+  }
+
   public static final Clock CLOCK =
       Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
 

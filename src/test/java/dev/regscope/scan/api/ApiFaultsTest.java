@@ -78,7 +78,7 @@ class ApiFaultsTest {
         LogCapture log = LogCapture.start()) {
       new SampleRegistryScenario().pushAll(registry.client());
       OnDemandScans scans = new OnDemandScans(api);
-      ScanState good = scans.current();
+      ScanState good = Scans.completed(scans);
       Snapshot last = good.latest().orElseThrow();
       assertThat(last.tagCount()).isPositive();
 
@@ -98,7 +98,7 @@ class ApiFaultsTest {
       String teamApp = series("repository_tags_total", "repository", "team/app");
       assertThat(metrics(after))
           .containsEntry(teamApp, metrics(good).get(teamApp))
-          .containsEntry(series("regscope_scan_failures_total"), 1.0);
+          .containsEntry(series("regscope_scan_failures_total", "reason", "read_error"), 1.0);
       assertThat(log.warnings()).hasSize(1);
       assertThat(log.warnings().get(0)).contains("scan failed", "cannot reach");
     } finally {
@@ -121,12 +121,12 @@ class ApiFaultsTest {
         LogCapture log = LogCapture.start()) {
       // An empty registry with htpasswd: the catalog is listed, with no repository in it.
       OnDemandScans scans = new OnDemandScans(api);
-      ScanState good = scans.current();
+      ScanState good = Scans.completed(scans);
       assertThat(good.latest()).isPresent();
 
       log.mark();
       Files.writeString(passwordFile, "wrong-password");
-      ScanState after = scans.current();
+      ScanState after = Scans.completed(scans);
       assertThat(after.latest()).containsSame(good.latest().get());
       assertThat(after.failedScans()).isEqualTo(1);
       assertThat(errors(after, "authentication")).isEqualTo(1.0);
@@ -144,11 +144,11 @@ class ApiFaultsTest {
         LogCapture log = LogCapture.start()) {
       new SampleRegistryScenario().pushAll(registry.client());
       OnDemandScans scans = new OnDemandScans(api);
-      ScanState good = scans.current();
+      ScanState good = Scans.completed(scans);
 
       log.mark();
       proxy.html();
-      ScanState after = scans.current();
+      ScanState after = Scans.completed(scans);
       assertThat(after.latest()).containsSame(good.latest().get());
       assertThat(errors(after, "malformed")).isEqualTo(1.0);
       assertThat(log.warnings()).hasSize(1);
@@ -164,11 +164,11 @@ class ApiFaultsTest {
         LogCapture log = LogCapture.start()) {
       new SampleRegistryScenario().pushAll(registry.client());
       OnDemandScans scans = new OnDemandScans(api);
-      Snapshot good = scans.current().latest().orElseThrow();
+      Snapshot good = Scans.completed(scans).latest().orElseThrow();
 
       log.mark();
       proxy.truncateBodies("/v2/team/app/tags/list");
-      ScanState after = scans.current();
+      ScanState after = Scans.completed(scans);
       Snapshot now = after.latest().orElseThrow();
       assertThat(now).isNotSameAs(good);
       assertThat(repository(now, "team/app")).isSameAs(repository(good, "team/app"));
@@ -180,7 +180,7 @@ class ApiFaultsTest {
 
       log.mark();
       proxy.truncateBodies("/v2/_catalog");
-      ScanState catalogCut = scans.current();
+      ScanState catalogCut = Scans.completed(scans);
       assertThat(catalogCut.latest()).containsSame(now);
       assertThat(errors(catalogCut, "malformed")).isEqualTo(2.0);
       assertThat(log.warnings()).hasSize(1);
@@ -194,7 +194,7 @@ class ApiFaultsTest {
         LogCapture log = LogCapture.start()) {
       new SampleRegistryScenario().pushAll(registry.client());
       OnDemandScans scans = new OnDemandScans(api);
-      Snapshot good = scans.current().latest().orElseThrow();
+      Snapshot good = Scans.completed(scans).latest().orElseThrow();
 
       // A new manifest, then its blob changed on disk: the registry serves bytes that do not
       // hash to the digest it names.
@@ -216,7 +216,7 @@ class ApiFaultsTest {
       Files.writeString(data, json.replace("\"schemaVersion\":2", "\"schemaVersion\": 2"));
 
       log.mark();
-      ScanState after = scans.current();
+      ScanState after = Scans.completed(scans);
       Snapshot now = after.latest().orElseThrow();
       assertThat(repository(now, "base/alpine")).isSameAs(repository(good, "base/alpine"));
       assertThat(errors(after, "digest_mismatch")).isEqualTo(1.0);
