@@ -60,5 +60,12 @@ public final class PeriodicScans implements SnapshotSource, AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+    try {
+      // A scan in flight is interrupted; wait a little for it to end so nothing it does comes after
+      // close. A read that ignores interrupts (a hung mount) is not waited for longer.
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

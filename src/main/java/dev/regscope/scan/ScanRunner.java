@@ -33,7 +33,14 @@ final class ScanRunner {
 
   synchronized ScanState runOnce() {
     try {
-      ScanState next = scanOnce(state.get()).withApi(scanner.apiHealth());
+      ScanState before = state.get();
+      ScanState next = scanOnce(before).withApi(scanner.apiHealth());
+      if (Thread.currentThread().isInterrupted()) {
+        // Stopped (a target removed, shutdown): what it read is no result, and publishing it could
+        // bring back series its owner has just removed.
+        LOG.debug("scan stopped before it finished; nothing published");
+        return before;
+      }
       try {
         onPublish.accept(next);
       } catch (RuntimeException e) {
@@ -64,6 +71,9 @@ final class ScanRunner {
       failed(before, ScanFailure.READ_ERROR, e.toString());
       return before.afterFailure(ScanFailure.READ_ERROR);
     } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        return before; // stopped, not failed: runOnce publishes nothing
+      }
       LOG.error("scan failed: a bug in regscope", e);
       failed(before, ScanFailure.INTERNAL_ERROR, e.toString());
       return before.afterFailure(ScanFailure.INTERNAL_ERROR);

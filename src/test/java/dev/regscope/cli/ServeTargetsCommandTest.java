@@ -93,12 +93,18 @@ class ServeTargetsCommandTest {
           }
         }
         // Ready waited for c's first scan, which failed after the client's retries.
-        assertThat(metrics.get(series("regscope_scan_failures_total", "registry", "c")))
+        assertThat(
+                metrics.get(
+                    series(
+                        "regscope_scan_failures_total", "reason", "read_error", "registry", "c")))
             .isGreaterThanOrEqualTo(1.0);
         assertThat(
                 metrics.get(
                     series("regscope_api_errors_total", "registry", "c", "reason", "network")))
-            .isEqualTo(metrics.get(series("regscope_scan_failures_total", "registry", "c")));
+            .isEqualTo(
+                metrics.get(
+                    series(
+                        "regscope_scan_failures_total", "reason", "read_error", "registry", "c")));
         assertThat(metrics.keySet())
             .noneMatch(k -> k.startsWith("repository_") && k.contains("registry=\"c\""));
         assertThat(metrics)
