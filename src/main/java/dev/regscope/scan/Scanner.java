@@ -262,7 +262,11 @@ public final class Scanner implements ScanSource {
     group.await();
     LinkRereads.run(links, repositories, group, scanned);
     reader.endScan();
-    presence.checkStillThere(layout, reader);
+    if (!reader.remote()) {
+      // A bucket's scan reader answers from the listing made as the scan began, so it cannot tell
+      // whether the storage is still there; endScan asked the bucket itself.
+      presence.checkStillThere(layout, reader);
+    }
     for (Path link : censusReader.symbolicLinks()) {
       problems.add(link, Damage.SYMLINK, "blob store folder is a symbolic link, not followed");
     }

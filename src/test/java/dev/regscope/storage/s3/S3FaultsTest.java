@@ -109,7 +109,7 @@ class S3FaultsTest {
   /** Scans once, fails the next scan with the fault, and checks what is still published. */
   private void assertFailedKeepingTheLastGoodSnapshot(
       OnDemandScans scans, ScanState good, String reason, String message) {
-    ScanState after = scans.current();
+    ScanState after = Scans.completed(scans);
     assertThat(after.failedScans()).isEqualTo(1);
     assertThat(after.scans()).isEqualTo(good.scans());
     assertThat(after.latest()).containsSame(good.latest().orElseThrow());
@@ -119,7 +119,7 @@ class S3FaultsTest {
   }
 
   private ScanState goodScan(OnDemandScans scans) {
-    ScanState good = scans.current();
+    ScanState good = Scans.completed(scans);
     assertThat(good.latest()).isPresent();
     assertThat(good.latest().get().tagCount()).isEqualTo(3);
     assertThat(good.latest().get().problems()).isEmpty();
@@ -143,7 +143,7 @@ class S3FaultsTest {
         fresh, freshGood, S3Errors.CONNECTION, "cannot reach the bucket");
     s3.restart(S3ProxyProcess.IDENTITY, S3ProxyProcess.CREDENTIAL);
     door.pass();
-    assertThat(scans.current().scans()).isEqualTo(good.scans() + 1);
+    assertThat(Scans.completed(scans).scans()).isEqualTo(good.scans() + 1);
   }
 
   @Test
@@ -155,7 +155,7 @@ class S3FaultsTest {
             request.operation().equals("GetObject") && stopped.compareAndSet(false, true)
                 ? new Before(s3::stop)
                 : new Pass());
-    ScanState state = scans.current();
+    ScanState state = Scans.completed(scans);
     assertThat(state.latest()).isEmpty();
     assertThat(state.failedScans()).isEqualTo(1);
     assertThat(failures.get(0)).hasMessageContaining("cannot reach the bucket");
@@ -163,7 +163,7 @@ class S3FaultsTest {
   }
 
   @Test
-  void aKeyDeletedBetweenListingAndReadingIsAVanishedTagNotABrokenOne() {
+  void aKeyDeletedBetweenListingAndReadingIsAVanishedTagNotABrokenOneNorAFailedScan() {
     OnDemandScans scans = scans();
     String link = V2 + "repositories/faults/a/_manifests/tags/2/current/link";
     door.rule(
@@ -171,22 +171,17 @@ class S3FaultsTest {
             request.operation().equals("GetObject") && request.key().equals(link)
                 ? new Before(() -> delete(s3.bucketDir(S3Registries.BUCKET).resolve(link)))
                 : new Pass());
-    ScanState state = scans.current();
+    ScanState state = Scans.completed(scans);
     Snapshot snapshot = state.latest().orElseThrow();
-    assertThat(snapshot.problems())
-        .extracting(ScanProblem::damage, p -> p.path().toString())
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
-                Damage.VANISHED,
-                new S3Location(S3Registries.BUCKET, ROOT)
-                    .v2Root()
-                    .resolve("repositories/faults/a/_manifests/tags/2")
-                    .toString()));
+    // As on a folder (issue 11): a tag deleted since the listing, as a manifest delete removes its
+    // tags, is simply not there; a live registry must raise no problem and no scan error.
+    assertThat(snapshot.problems()).isEmpty();
     assertThat(Scans.repository(snapshot, "faults/a").tags())
         .extracting(TagStats::name)
         .containsExactly("1");
     assertThat(Scans.repository(snapshot, "faults/a").brokenTags()).isEmpty();
-    assertThat(state.errorTotals()).containsEntry(Damage.VANISHED, 1L);
+    assertThat(state.failedScans()).isZero();
+    assertThat(state.errorTotals().getOrDefault(Damage.VANISHED, 0L)).isZero();
     assertThat(errors(S3Errors.NOT_FOUND)).isEqualTo(1);
   }
 
@@ -230,7 +225,7 @@ class S3FaultsTest {
             request.key().equals(prefix) && throttled.getAndIncrement() < 2
                 ? new Answer(503, "SlowDown")
                 : new Pass());
-    ScanState state = scans.current();
+    ScanState state = Scans.completed(scans);
     assertThat(state.latest()).isPresent();
     assertThat(state.latest().get().tagCount()).isEqualTo(3);
     assertThat(errors(S3Requests.THROTTLED)).isEqualTo(2);
@@ -254,7 +249,7 @@ class S3FaultsTest {
             request.operation().equals("GetObject") && request.key().startsWith(denied)
                 ? new Answer(403, "AccessDenied")
                 : new Pass());
-    Snapshot snapshot = scans.current().latest().orElseThrow();
+    Snapshot snapshot = Scans.completed(scans).latest().orElseThrow();
     assertThat(Scans.repository(snapshot, "faults/a").brokenTags())
         .extracting(BrokenTag::name, BrokenTag::reason)
         .containsExactly(
