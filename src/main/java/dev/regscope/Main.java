@@ -8,7 +8,10 @@ import dev.regscope.cli.SampleCommand;
 import dev.regscope.cli.ScanCommand;
 import dev.regscope.cli.ServeCommand;
 import dev.regscope.cli.SourceArgument;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,7 +35,12 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // UTF-8 whatever the locale, as Java 18+ does by default (JEP 400).
+    System.exit(run(args, utf8(System.out), utf8(System.err)));
+  }
+
+  private static PrintWriter utf8(OutputStream out) {
+    return new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.regscope.scan.Scanner;
 import dev.regscope.storage.InvalidStorageRootException;
 import dev.regscope.storage.NioTreeReader;
 import dev.regscope.storage.StorageLayout;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -132,7 +133,7 @@ public final class QueryCommand implements Callable<Integer> {
     return 0;
   }
 
-  private EventQueries.TagSizes sizes(EventQueries.Name query) throws Exception {
+  private EventQueries.TagSizes sizes(EventQueries.Name query) throws IOException {
     if (storage == null
         || (query != EventQueries.Name.IMAGES && query != EventQueries.Name.STALE)) {
       return EventQueries.TagSizes.NONE;

@@ -5,6 +5,7 @@ import dev.regscope.report.HygieneReport;
 import dev.regscope.report.HygieneReportJson;
 import dev.regscope.report.HygieneReportText;
 import dev.regscope.scan.ScanSource;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -65,7 +66,7 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   /** Shows how far a long scan got, on stderr, only when a person is watching a terminal. */
-  private static Snapshot withProgress(ScanSource scanner, PrintWriter err) throws Exception {
+  private static Snapshot withProgress(ScanSource scanner, PrintWriter err) throws IOException {
     if (System.console() == null) {
       return scanner.scan();
     }

@@ -13,6 +13,7 @@ import dev.regscope.server.Endpoints;
 import dev.regscope.server.MetricsServer;
 import dev.regscope.storage.TreeReader;
 import dev.regscope.targets.TargetDefaults;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -273,7 +274,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** {@code serve --targets-file}: the registries of the file, over their APIs. */
-  private int serveTargets() throws Exception {
+  private int serveTargets() throws IOException, InterruptedException {
     if (source.value != null) {
       throw new BadValue(spec.commandLine(), "give SOURCE or --targets-file, not both");
     }

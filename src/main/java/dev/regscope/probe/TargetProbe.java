@@ -23,7 +23,6 @@ final class TargetProbe {
   private final DistributionClient client;
   private final ProbeSettings settings;
   private final ProbeMetrics metrics;
-  private final Clock clock;
   private final Cleanup cleanup;
   private final Attempts attempts;
   private final List<ProbeTest> tests;
@@ -41,7 +40,6 @@ final class TargetProbe {
     this.client = client;
     this.settings = settings;
     this.metrics = metrics;
-    this.clock = clock;
     this.cleanup = new Cleanup(target, settings);
     this.attempts = new Attempts(target, settings, clock);
     // The target's :pull image is fixed: pushed again, it has the same digests.

@@ -42,7 +42,7 @@ final class SignedPayload {
       byte[] payload = Arrays.copyOf(body, n + end.length);
       System.arraycopy(end, 0, payload, n, end.length);
       return Optional.of(payload);
-    } catch (IOException | IllegalArgumentException | NullPointerException e) {
+    } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     }
   }

@@ -164,7 +164,7 @@ public final class SampleRegistry {
    */
   static String repositoryName(int index) {
     String base = "org-" + (index / 100) + "/app-" + (index % 100 / 2);
-    return index % 2 == 1 ? base + "/worker" : base;
+    return index % 2 != 0 ? base + "/worker" : base;
   }
 
   static String tagName(int index) {

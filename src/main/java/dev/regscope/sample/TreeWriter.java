@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 
 /** Writes blobs and link files exactly where registry 2.8 puts them (71-byte links, no newline). */
@@ -31,7 +32,7 @@ final class TreeWriter {
     if (blobSizes.putIfAbsent(digest, (long) content.length) == null) {
       Path data = layout.blobData(digest);
       if (!Files.exists(data)) {
-        mkdirs(data.getParent());
+        mkdirs(Objects.requireNonNull(data.getParent()));
         Files.write(data, content);
       }
     }
@@ -57,7 +58,7 @@ final class TreeWriter {
                 random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()));
     if (blobSizes.putIfAbsent(digest, size) == null && !Files.exists(layout.blobData(digest))) {
       Path data = layout.blobData(digest);
-      mkdirs(data.getParent());
+      mkdirs(Objects.requireNonNull(data.getParent()));
       try (SeekableByteChannel channel =
           Files.newByteChannel(
               data,
@@ -111,7 +112,7 @@ final class TreeWriter {
   }
 
   private void link(Path file, Digest digest) throws IOException {
-    mkdirs(file.getParent());
+    mkdirs(Objects.requireNonNull(file.getParent()));
     Files.write(file, digest.toString().getBytes(StandardCharsets.US_ASCII));
   }
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -213,7 +214,9 @@ final class LinkReader {
           tagDir,
           Damage.READ_ERROR,
           "tag folder cannot be read (" + LinkedDigests.describe(e) + ")");
-      return Optional.of(new BrokenTag(tagDir.getFileName().toString(), Damage.READ_ERROR));
+      return Optional.of(
+          new BrokenTag(
+              Objects.requireNonNull(tagDir.getFileName()).toString(), Damage.READ_ERROR));
     }
   }
 }

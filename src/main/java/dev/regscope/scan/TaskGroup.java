@@ -79,8 +79,8 @@ final class TaskGroup {
     if (e instanceof Error error) {
       throw error;
     }
-    if (e != null) {
-      throw (RuntimeException) e;
+    if (e instanceof RuntimeException runtime) {
+      throw runtime;
     }
   }
 }

@@ -88,8 +88,9 @@ final class EventsEndpoint implements Endpoint {
     private String authorization;
     private ScheduledFuture<?> deadline;
     private long drained;
-    private String refusal;
-    private int refusalStatus;
+    // Set by refuse() on the handling thread, read by run() on the thread Jetty calls back on.
+    private volatile String refusal;
+    private volatile int refusalStatus;
 
     Delivery(Request request, Response response, Callback callback) {
       this.request = request;

@@ -22,6 +22,8 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP server: {@code /metrics}, {@code /-/healthy} (200 while the process lives), {@code
@@ -31,6 +33,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * or hostile clients cannot starve scrapes.
  */
 public final class MetricsServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
+
   /** A connection that neither sends nor takes a byte for this long is closed. */
   static final long IDLE_TIMEOUT_MILLIS = 15_000;
 
@@ -219,8 +223,9 @@ public final class MetricsServer implements AutoCloseable {
   private static void stopQuietly(Server server) {
     try {
       server.stop();
-    } catch (Exception ignored) {
-      // already failing to start; the first error is the one to report
+    } catch (Exception e) {
+      // already failing to start or shutting down: the first error is the one to report
+      LOG.debug("stopping the HTTP server failed", e);
     }
   }
 
@@ -239,8 +244,9 @@ public final class MetricsServer implements AutoCloseable {
     for (AutoCloseable resource : resources) {
       try {
         resource.close();
-      } catch (Exception ignored) {
-        // shutting down
+      } catch (Exception e) {
+        // shutting down: the others still get closed
+        LOG.warn("closing {} failed: {}", resource, e.toString());
       }
     }
   }

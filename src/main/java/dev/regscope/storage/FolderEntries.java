@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The entries of a folder and what they are, with as few system calls as the folder allows: its
@@ -80,7 +81,7 @@ final class FolderEntries {
       }
       List<String> entries = new ArrayList<>();
       for (Path child : stream) {
-        entries.add(child.getFileName().toString());
+        entries.add(Objects.requireNonNull(child.getFileName()).toString());
       }
       // Usually every entry is a real folder, which the link count says with no stat per entry.
       boolean allDirectories = subdirectories == entries.size();

@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -65,7 +66,7 @@ public final class NioTreeReader implements TreeReader {
     for (Path child : children) {
       entries.add(
           new Entry(
-              child.getFileName().toString(),
+              Objects.requireNonNull(child.getFileName()).toString(),
               allDirectories ? EntryType.DIRECTORY : FolderEntries.typeOf(child)));
     }
     return entries;
@@ -78,7 +79,7 @@ public final class NioTreeReader implements TreeReader {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
-        names.add(child.getFileName().toString());
+        names.add(Objects.requireNonNull(child.getFileName()).toString());
       }
     }
     return names;
@@ -102,7 +103,7 @@ public final class NioTreeReader implements TreeReader {
       }
       List<String> names = new ArrayList<>();
       for (Path child : stream) {
-        names.add(child.getFileName().toString());
+        names.add(Objects.requireNonNull(child.getFileName()).toString());
       }
       boolean allDirectories = subdirectories == names.size();
       List<EntryFile> files = new ArrayList<>(names.size());

@@ -4,6 +4,7 @@ import dev.regscope.core.Digest;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The one place that knows how a registry v2 tree is laid out on disk (see docs: storage layout).
@@ -68,7 +69,8 @@ public final class StorageLayout {
   /** Empty, or holding only the {@code lost+found} that a freshly formatted volume has. */
   private static boolean isEmptyDir(Path path) {
     try (var entries = Files.list(path)) {
-      return entries.allMatch(entry -> entry.getFileName().toString().equals("lost+found"));
+      return entries.allMatch(
+          entry -> Objects.requireNonNull(entry.getFileName()).toString().equals("lost+found"));
     } catch (java.io.IOException e) {
       return false;
     }

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -97,7 +98,7 @@ public final class EventDatabase implements AutoCloseable {
     if (sqlite) {
       file = Path.of(location).toAbsolutePath();
       try {
-        Files.createDirectories(file.getParent());
+        Files.createDirectories(Objects.requireNonNull(file.getParent()));
       } catch (java.io.IOException e) {
         throw new SQLException("cannot create the folder of " + file + ": " + e.getMessage(), e);
       }

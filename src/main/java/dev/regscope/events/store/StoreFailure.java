@@ -94,7 +94,7 @@ final class StoreFailure {
   static long usable(Path file) {
     try {
       Path existing = Files.exists(file) ? file : file.toAbsolutePath().getParent();
-      return Files.getFileStore(existing).getUsableSpace();
+      return existing == null ? -1 : Files.getFileStore(existing).getUsableSpace();
     } catch (IOException | RuntimeException e) {
       return -1;
     }
