@@ -17,11 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line: exit codes, the one-line refusal of a wrong path, and the three scan formats.
  */
+@Timeout(120)
 class MainTest {
   @TempDir Path dir;
   private Path storageRoot;

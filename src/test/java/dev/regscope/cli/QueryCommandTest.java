@@ -18,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code regscope query} and serve's event options, through the command line. */
+@Timeout(120)
 class QueryCommandTest {
   @TempDir Path dir;
   private final StringWriter out = new StringWriter();

@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A shared PostgreSQL store; the registry includes references. Also: the database goes away for a
  * while.
  */
+@Timeout(300)
 class PostgresRealRegistryEventsTest extends RealRegistryEventsContract {
   @TempDir static Path pgDir;
   static PostgresProcess postgres;

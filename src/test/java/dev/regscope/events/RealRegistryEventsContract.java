@@ -42,6 +42,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * second endpoint records what the registry sent, so "nothing lost, nothing doubled" is checked
  * against the registry, not against regscope.
  */
+@Timeout(300)
 abstract class RealRegistryEventsContract {
   static final String TOKEN = "s3cret-token";
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -43,6 +43,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HygieneScenario} is pushed once; real runs work on copies of its storage, so every test starts
  * from the same tree.
  */
+@Timeout(300)
 class RealRegistryGarbageCollectionTest {
 
   @TempDir static Path scenarioDir;

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * promtool}: the rules pass its check, and its unit tests make each alert fire on the series that
  * must and stay quiet on those that must not.
  */
+@Timeout(180)
 class EventAlertsTest {
   @TempDir Path dir;
 

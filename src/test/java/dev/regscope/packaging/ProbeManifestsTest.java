@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * program: ports, paths, the credentials' mount, the metric names the alerts use; the alerts pass
  * promtool's checks and unit tests; both kustomizations render.
  */
+@Timeout(180)
 class ProbeManifestsTest {
   private static final Path K8S = Path.of("k8s");
   private static final Path PROBE = K8S.resolve("probe");

@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * where the arguments say (whole folders, so updates reach the pod), the Secret has credentials for
  * every target, and the kustomization renders.
  */
+@Timeout(180)
 class RemoteManifestsTest {
   private static final Path REMOTE = Path.of("k8s", "remote");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -19,8 +19,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Background scanning: reading the state never starts or waits for a walk. */
+@Timeout(120)
 class PeriodicScansTest {
   private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
   private final RegistryTree tree = RegistryTree.at(fs.getPath("/v2"));

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * API; regscope scans the storage folder and must agree, tag by tag, with what the running registry
  * answers over HTTP.
  */
+@Timeout(300)
 class RealRegistryScanTest {
   @Test
   void everyTagMatchesWhatTheRegistryAnswers(@TempDir Path dir) throws Exception {

@@ -37,11 +37,13 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code POST /events} over real HTTP, into a real SQLite store, with the real fixtures' headers.
  */
+@Timeout(120)
 class EventsEndpointTest {
   private static final String TOKEN =
       "example-token"; // what the fixtures' registry was configured with

@@ -35,9 +35,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real HTTP server on 127.0.0.1: metrics, gzip, health and readiness. */
+@Timeout(120)
 class MetricsServerTest {
   // HTTP/1.1: an HTTP/2 upgrade attempt would hold concurrent requests back until the first one
   // answers.

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with facts known by hand from the scenario, and a real run deletes exactly what the dry run
  * called eligible. The scenario is pushed once; the real runs work on copies of its storage.
  */
+@Timeout(300)
 class GarbageCollectorTest {
 
   @TempDir static Path scenarioDir;

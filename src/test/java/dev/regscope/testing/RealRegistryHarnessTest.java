@@ -18,12 +18,14 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The harness against the real registry: what {@link RegistryTruth} reads back is what the scenario
  * knows it pushed. The scenario is pushed once; the tests that use it only read.
  */
+@Timeout(300)
 class RealRegistryHarnessTest {
 
   @TempDir static Path scenarioDir;

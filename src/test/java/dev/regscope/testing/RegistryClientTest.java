@@ -12,12 +12,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RegistryClient against a real registry configured for relative Location headers (as behind some
  * proxies), so uploads exercise the resolution of a relative Location that carries its own query.
  */
+@Timeout(300)
 class RegistryClientTest {
 
   @TempDir static Path dir;

@@ -11,8 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(300)
 class PostgresRejectedEventsTest extends RejectedEventsContract {
   @TempDir static Path pgDir;
   static PostgresProcess postgres;
