@@ -10,6 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.regscope.server.Endpoints;
+import dev.regscope.testing.Htpasswd;
+import dev.regscope.testing.RegistryProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +24,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * k8s/ as kubectl renders it: a pinned registry with probes and a securityContext, metrics on a
@@ -49,6 +57,32 @@ final class SidecarManifestsTest {
       assertThat(httpGet.path("path").asText()).as(probe).isEqualTo("/");
       assertThat(httpGet.path("port").asText()).as(probe).isEqualTo(port.path("name").asText());
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void theRegistrysProbePathAnswersWithoutCredentialsOnARegistryThatAsksForThem(@TempDir Path dir)
+      throws Exception {
+    String path =
+        container(deployment, "registry")
+            .path("readinessProbe")
+            .path("httpGet")
+            .path("path")
+            .asText();
+    Path users = Htpasswd.write(dir.resolve("htpasswd"), Map.of("someone", "pw"));
+    try (RegistryProcess registry =
+        RegistryProcess.start(RegistryProcess.binaryOrSkip(), dir, Htpasswd.registryYaml(users))) {
+      HttpClient http = HttpClient.newHttpClient();
+      int probe = status(http, registry.baseUri().resolve(path));
+      int api = status(http, registry.baseUri().resolve("/v2/"));
+      assertThat(api).as("the registry asks for credentials").isEqualTo(401);
+      assertThat(probe).as("GET %s, as the kubelet asks it", path).isEqualTo(200);
+    }
+  }
+
+  private static int status(HttpClient http, URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Test
