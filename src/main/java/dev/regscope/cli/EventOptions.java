@@ -49,6 +49,26 @@ final class EventOptions {
   }
 
   /**
+   * The token k8s/events ships in its Secret: a registry and a regscope that both kept it would
+   * accept events from anyone who read the repository, so serve refuses it.
+   */
+  static final String PLACEHOLDER_TOKEN = "change-me-to-a-long-random-token";
+
+  /** The webhook token in a file; a missing, empty or placeholder token is a usage error. */
+  static String readToken(CommandSpec spec, Path file) {
+    String token = readSecret(spec, file, "--events-token-file");
+    if (token.equals(PLACEHOLDER_TOKEN)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--events-token-file "
+              + file
+              + " holds the placeholder token shipped in k8s/events; set a random one"
+              + " (openssl rand -hex 32)");
+    }
+    return token;
+  }
+
+  /**
    * A secret file's content without surrounding whitespace; a missing or empty file is a usage
    * error.
    */

@@ -164,7 +164,7 @@ public final class ServeCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             spec.commandLine(), "--events-db needs a storage folder as SOURCE");
       }
-      String token = EventOptions.readSecret(spec, tokenFile, "--events-token-file");
+      String token = EventOptions.readToken(spec, tokenFile);
       RegistryNames names = EventOptions.aliases(spec, aliasesFile);
       eventService =
           EventService.start(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.regscope.Main;
 import dev.regscope.events.EnvelopeParser;
 import dev.regscope.events.RegistryNames;
@@ -85,6 +86,36 @@ class QueryCommandTest {
                 storage.toString()))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--events-token-file " + empty + " is empty");
+  }
+
+  @Test
+  void serveRefusesThePlaceholderTokenK8sEventsShipsNamingTheFile() throws Exception {
+    Path storage = Files.createDirectories(dir.resolve("storage"));
+    // The token as k8s/events/secret.yaml ships it, so that a renamed placeholder fails here.
+    String shipped =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(Path.of("k8s/events/secret.yaml").toFile())
+            .path("stringData")
+            .path("token")
+            .asText();
+    assertThat(shipped).isNotBlank();
+    Path placeholder = Files.writeString(dir.resolve("token"), shipped + "\n");
+
+    int exit =
+        run(
+            "serve",
+            "--port",
+            "0",
+            "--events-db",
+            dir.resolve("e.db").toString(),
+            "--events-token-file",
+            placeholder.toString(),
+            storage.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString().lines().findFirst().orElse(""))
+        .contains("--events-token-file " + placeholder + " holds the placeholder token");
+    assertThat(Files.exists(dir.resolve("e.db"))).as("no store opened").isFalse();
   }
 
   @Test

@@ -36,15 +36,16 @@ final class ToolOrSkip {
   }
 
   static Run run(Path directory, List<String> command) {
+    return run(new ProcessBuilder(command).directory(directory.toFile()));
+  }
+
+  /** Runs {@code builder}'s command (its folder and environment) with both streams captured. */
+  static Run run(ProcessBuilder builder) {
+    List<String> command = builder.command();
     try {
       Path output = Files.createTempFile("tool", ".out");
       try {
-        Process process =
-            new ProcessBuilder(command)
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
+        Process process = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
         process.getOutputStream().close();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
           process.destroyForcibly();

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ public final class RegistryProcess implements AutoCloseable {
   private final Path storageRoot;
   private final Path configFile;
   private final Path logFile;
+  private final Map<String, String> environment;
 
   private RegistryProcess(
       Path binary,
@@ -52,8 +54,10 @@ public final class RegistryProcess implements AutoCloseable {
       URI baseUri,
       Path storageRoot,
       Path configFile,
-      Path logFile) {
+      Path logFile,
+      Map<String, String> environment) {
     this.binary = binary;
+    this.environment = environment;
     this.process = process;
     this.logPump = logPump;
     this.baseUri = baseUri;
@@ -89,7 +93,17 @@ public final class RegistryProcess implements AutoCloseable {
    * config key by key.
    */
   public static RegistryProcess start(Path binary, Path workDir, String extraYaml) {
+    return start(binary, workDir, extraYaml, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, Path, String)}, with {@code REGISTRY_*} variables (configuration
+   * overrides the registry reads as YAML) or others in the registry's environment.
+   */
+  public static RegistryProcess start(
+      Path binary, Path workDir, String extraYaml, Map<String, String> environment) {
     Objects.requireNonNull(binary, "binary");
+    Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(extraYaml, "extraYaml");
     try {
       Path storageRoot = Files.createDirectories(workDir.resolve("storage"));
@@ -105,7 +119,7 @@ public final class RegistryProcess implements AutoCloseable {
         String scheme =
             new YAMLMapper().readTree(config).path("http").has("tls") ? "https" : "http";
         RegistryProcess registry =
-            launch(binary, storageRoot, configFile, logFile, scheme, port, false);
+            launch(binary, storageRoot, configFile, logFile, scheme, port, false, environment);
         try {
           registry.awaitReady();
           return registry;
@@ -139,7 +153,8 @@ public final class RegistryProcess implements AutoCloseable {
               logFile,
               baseUri.getScheme(),
               baseUri.getPort(),
-              true);
+              true,
+              environment);
       try {
         again.awaitReady();
       } catch (AssertionError e) {
@@ -279,7 +294,8 @@ public final class RegistryProcess implements AutoCloseable {
       Path logFile,
       String scheme,
       int port,
-      boolean appendLog)
+      boolean appendLog,
+      Map<String, String> environment)
       throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(binary.toString(), "serve", configFile.toString())
@@ -290,6 +306,7 @@ public final class RegistryProcess implements AutoCloseable {
     // This machine's AWS_CA_BUNDLE names a bundle the s3 driver's SDK cannot load; tests use
     // plain HTTP.
     builder.environment().remove("AWS_CA_BUNDLE");
+    builder.environment().putAll(environment);
     Process process = builder.start();
     process.getOutputStream().close();
     OutputStream log =
@@ -300,7 +317,8 @@ public final class RegistryProcess implements AutoCloseable {
     pump.setDaemon(true);
     pump.start();
     URI baseUri = URI.create(scheme + "://127.0.0.1:" + port + "/");
-    return new RegistryProcess(binary, process, pump, baseUri, storageRoot, configFile, logFile);
+    return new RegistryProcess(
+        binary, process, pump, baseUri, storageRoot, configFile, logFile, environment);
   }
 
   /**
