@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * registry gains only its notifications, regscope keeps every argument of the base and gains the
  * event store, and the token the registry sends is the one regscope reads.
  */
+@Timeout(180)
 final class EventsComponentManifestsTest {
   private static final Path DIR = Path.of("k8s/events");
   @TempDir static Path overlay;

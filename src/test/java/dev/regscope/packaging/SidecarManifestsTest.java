@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Service of their own that only the ServiceMonitor selects, and a NetworkPolicy that opens the
  * registry's port to all and regscope's only to Prometheus.
  */
+@Timeout(180)
 final class SidecarManifestsTest {
   private static List<JsonNode> rendered;
   private static JsonNode deployment;
