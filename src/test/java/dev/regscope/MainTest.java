@@ -54,11 +54,12 @@ class MainTest {
 
     assertThat(run("scan", other.toString())).isEqualTo(2);
     assertThat(err.toString().strip().lines())
-        .hasSize(1)
+        .hasSize(2)
         .first()
         .asString()
         .contains(other.toString())
         .contains("not a registry storage folder");
+    assertThat(err.toString().strip().lines()).last().isEqualTo("see 'regscope scan --help'");
 
     assertThat(run("serve", "--port", "0", dir.resolve("missing").toString())).isEqualTo(2);
     assertThat(err.toString())
