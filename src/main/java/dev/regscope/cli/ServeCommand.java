@@ -145,8 +145,11 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     options.validate(spec);
     InetSocketAddress listen = Addresses.listen(spec, bind, port);
-    if (tokenFile != null && !events.enabled()) {
-      throw new BadValue(spec.commandLine(), "--events-token-file needs --events-db");
+    if (!events.enabled() && (tokenFile != null || aliasesFile != null)) {
+      throw new BadValue(
+          spec.commandLine(),
+          (tokenFile != null ? "--events-token-file" : "--registry-aliases")
+              + " needs --events-db");
     }
     if (targetsFile != null) {
       return serveTargets(listen);

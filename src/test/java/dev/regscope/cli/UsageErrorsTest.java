@@ -169,6 +169,14 @@ class UsageErrorsTest {
         "--events-token-file",
         token,
         storage);
+    refused(
+        "--registry-aliases needs --events-db",
+        "serve",
+        "--port",
+        "0",
+        "--registry-aliases",
+        token,
+        storage);
   }
 
   @Test
