@@ -1,13 +1,12 @@
 package dev.regscope;
 
-import dev.regscope.cli.BadValue;
 import dev.regscope.cli.ProbeCommand;
 import dev.regscope.cli.QueryCommand;
 import dev.regscope.cli.ReportCommand;
 import dev.regscope.cli.SampleCommand;
 import dev.regscope.cli.ScanCommand;
 import dev.regscope.cli.ServeCommand;
-import dev.regscope.cli.SourceArgument;
+import dev.regscope.cli.UsageErrors;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -51,18 +50,9 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setParameterExceptionHandler(
-        (e, args1) -> {
-          // A path that is not a registry is one line, not a usage screen: it is what a
-          // misconfigured sidecar logs.
-          if (e instanceof SourceArgument.BadSource || e instanceof BadValue) {
-            err.println("regscope: " + e.getMessage());
-          } else {
-            err.println("regscope: " + e.getMessage());
-            e.getCommandLine().usage(err);
-          }
-          return 2;
-        });
+    // A usage error is one line naming the value and a hint, not the usage screen: it is what a
+    // misconfigured sidecar logs.
+    UsageErrors.install(cli, err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           err.println("regscope: " + e.getMessage());

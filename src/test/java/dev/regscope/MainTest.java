@@ -3,6 +3,7 @@ package dev.regscope;
 import static dev.regscope.testing.PromText.series;
 import static dev.regscope.testing.RegistryTree.child;
 import static dev.regscope.testing.RegistryTree.image;
+import static dev.regscope.testing.RegistryTree.imageWithConfig;
 import static dev.regscope.testing.RegistryTree.ociImage;
 import static dev.regscope.testing.RegistryTree.ociIndex;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +16,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,11 +59,12 @@ class MainTest {
 
     assertThat(run("scan", other.toString())).isEqualTo(2);
     assertThat(err.toString().strip().lines())
-        .hasSize(1)
+        .hasSize(2)
         .first()
         .asString()
         .contains(other.toString())
         .contains("not a registry storage folder");
+    assertThat(err.toString().strip().lines()).last().isEqualTo("see 'regscope scan --help'");
 
     assertThat(run("serve", "--port", "0", dir.resolve("missing").toString())).isEqualTo(2);
     assertThat(err.toString())
@@ -156,6 +160,33 @@ class MainTest {
                 .get("tag")
                 .asText())
         .isEqualTo("broken");
+  }
+
+  /** A tree with one of each: every count the report prints reads "1 blob", not "1 blobs". */
+  @Test
+  void reportCountsOneInTheSingular() {
+    Path root = dir.resolve("one");
+    RegistryTree tree = RegistryTree.at(root.resolve("docker/registry/v2"));
+    tree.repo("app").tag("v1", imageWithConfig(tree.config(10), tree.layer(1000)));
+    tree.repo("app").push(imageWithConfig(tree.config(11), tree.layer(1001)));
+    tree.layer(500); // referenced by no manifest
+    String monthAgo = Instant.now().minus(Duration.ofDays(30)).toString();
+    tree.upload("app", "5ee0c0f6-6d4b-4e3f-9d2f-1a2b3c4d5e6f", new byte[100], monthAgo);
+
+    assertThat(run("report", root.toString())).as(err.toString()).isEqualTo(0);
+    assertThat(out.toString())
+        .startsWith(
+            "1 repository, 1 tag (0 broken, 0 unpullable), 1 untagged manifest, 0 referrers,")
+        .contains("500 B in 1 blob no manifest references")
+        .contains("1 upload, 100 B, oldest 30 days")
+        .doesNotContain(" 1 blobs")
+        .doesNotContain(" 1 uploads")
+        .doesNotContain(" 1 tags")
+        .doesNotContain(" 1 repositories");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("scan", root.toString())).isEqualTo(0);
+    assertThat(out.toString()).contains("1 repository, 1 tag (0 broken), 2 manifests, 0 problems");
   }
 
   @Test

@@ -16,8 +16,8 @@ final class EventOptions {
       names = "--events-db",
       paramLabel = "DB",
       description =
-          "Event store: a SQLite file path (created if missing), or a jdbc:postgresql:// URL. "
-              + "With serve, turns the /events webhook receiver on.")
+          "Event store: a SQLite file path (serve creates it if missing, in a folder that exists),"
+              + " or a jdbc:postgresql:// URL. With serve, turns the /events webhook receiver on.")
   String db;
 
   @Option(
@@ -40,6 +40,19 @@ final class EventOptions {
 
   EventDatabase open(CommandSpec spec) throws SQLException {
     return open(spec, EventDatabase.Timeouts.SERVE);
+  }
+
+  /**
+   * Opens the store; a SQLite file is created only by {@code serve} ({@code create}), and only in a
+   * folder that exists and can be written: anything else is a usage error naming the path, before
+   * the pool would retry for a minute.
+   */
+  EventDatabase open(CommandSpec spec, EventDatabase.Timeouts timeouts, boolean create)
+      throws SQLException {
+    if (!db.startsWith("jdbc:")) {
+      SqliteLocation.check(spec, Path.of(db), create);
+    }
+    return open(spec, timeouts);
   }
 
   EventDatabase open(CommandSpec spec, EventDatabase.Timeouts timeouts) throws SQLException {

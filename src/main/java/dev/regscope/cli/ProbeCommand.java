@@ -109,6 +109,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    InetSocketAddress listen = Addresses.listen(spec, bind, port);
     Probes started =
         ProbeSetup.create(
             spec,
@@ -131,7 +132,7 @@ public final class ProbeCommand implements Callable<Integer> {
             access);
     Thread hook = ProbeSetup.cleanupOnExit(started);
     try (MetricsServer http =
-        started.addTo(MetricsServer.builder(new InetSocketAddress(bind, port))).start()) {
+        Addresses.start(spec, started.addTo(MetricsServer.builder(listen)), bind, port)) {
       server = http;
       probes = started;
       LOG.info(

@@ -56,6 +56,12 @@ final class ProbeSetup {
         throw new BadValue(spec.commandLine(), names.target() + " " + e.getMessage());
       }
     }
+    for (int i = 0; i < targets.size(); i++) {
+      Addresses.resolve(
+          spec,
+          names.target() + " " + values.targets().get(i),
+          targets.get(i).url().registry().host());
+    }
     positive(spec, names.interval(), values.interval());
     positive(spec, names.timeout(), values.timeout());
     if (values.retries() < 1) {

@@ -115,7 +115,7 @@ public final class QueryCommand implements Callable<Integer> {
     }
     EventQueries.TagSizes sizes = sizes(query);
     QueryResult result;
-    try (EventDatabase database = events.open(spec, EventDatabase.Timeouts.QUERY)) {
+    try (EventDatabase database = events.open(spec, EventDatabase.Timeouts.QUERY, false)) {
       result =
           new EventQueries(database, Clock.systemUTC())
               .run(

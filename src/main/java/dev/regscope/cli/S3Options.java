@@ -70,6 +70,7 @@ final class S3Options {
         || uri.getHost().isEmpty()) {
       throw new BadValue(spec.commandLine(), "--s3-endpoint is not a URL: " + endpoint + expected);
     }
+    Addresses.resolve(spec, "--s3-endpoint " + endpoint, uri.getHost());
     return Optional.of(uri);
   }
 

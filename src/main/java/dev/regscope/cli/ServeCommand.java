@@ -1,6 +1,7 @@
 package dev.regscope.cli;
 
 import dev.regscope.events.RegistryNames;
+import dev.regscope.events.store.EventDatabase;
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.ScanFreshness;
 import dev.regscope.probe.Probes;
@@ -144,8 +145,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(spec);
+    InetSocketAddress listen = Addresses.listen(spec, bind, port);
+    if (!events.enabled() && (tokenFile != null || aliasesFile != null)) {
+      throw new BadValue(
+          spec.commandLine(),
+          (tokenFile != null ? "--events-token-file" : "--registry-aliases")
+              + " needs --events-db");
+    }
     if (targetsFile != null) {
-      return serveTargets();
+      return serveTargets(listen);
     }
     SourceArgument.Source parsed = source.parse(spec);
     Clock clock = Clock.systemUTC();
@@ -168,7 +176,7 @@ public final class ServeCommand implements Callable<Integer> {
       RegistryNames names = EventOptions.aliases(spec, aliasesFile);
       eventService =
           EventService.start(
-              events.open(spec),
+              events.open(spec, EventDatabase.Timeouts.SERVE, true),
               token,
               names,
               folder.layout(),
@@ -190,7 +198,7 @@ public final class ServeCommand implements Callable<Integer> {
             ? new OnDemandScans(scanner, publisher, this::fatal)
             : new PeriodicScans(scanner, scanInterval, publisher, this::fatal);
     MetricsServer.Builder builder =
-        MetricsServer.builder(new InetSocketAddress(bind, port))
+        MetricsServer.builder(listen)
             .scans(snapshots, publisher::exposition)
             .metrics(
                 new ScanFreshness(
@@ -210,7 +218,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (probes != null) {
       probes.addTo(builder);
     }
-    try (MetricsServer running = builder.start()) {
+    try (MetricsServer running = Addresses.start(spec, builder, bind, port)) {
       server = running;
       if (probes != null) {
         probes.start();
@@ -274,7 +282,7 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** {@code serve --targets-file}: the registries of the file, over their APIs. */
-  private int serveTargets() throws IOException, InterruptedException {
+  private int serveTargets(InetSocketAddress listen) throws IOException, InterruptedException {
     if (source.value != null) {
       throw new BadValue(spec.commandLine(), "give SOURCE or --targets-file, not both");
     }
@@ -296,12 +304,12 @@ public final class ServeCommand implements Callable<Integer> {
     Thread probeCleanup = probes == null ? null : ProbeSetup.cleanupOnExit(probes);
     try (ServeTargets targets =
         ServeTargets.start(spec, targetsFile, defaults, options.seriesFilter(), targetsFileCheck)) {
-      MetricsServer.Builder builder = MetricsServer.builder(new InetSocketAddress(bind, port));
+      MetricsServer.Builder builder = MetricsServer.builder(listen);
       targets.addTo(builder);
       if (probes != null) {
         probes.addTo(builder);
       }
-      try (MetricsServer started = builder.start()) {
+      try (MetricsServer started = Addresses.start(spec, builder, bind, port)) {
         server = started;
         if (probes != null) {
           probes.start();

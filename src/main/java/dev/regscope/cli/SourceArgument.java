@@ -106,7 +106,8 @@ public final class SourceArgument {
       throw new BadSource(spec.commandLine(), "no host in " + value);
     }
     try {
-      dev.regscope.registry.RegistryAddress.parse(value);
+      Addresses.resolve(
+          spec, "SOURCE " + value, dev.regscope.registry.RegistryAddress.parse(value).host());
     } catch (IllegalArgumentException e) {
       throw new BadSource(spec.commandLine(), e.getMessage());
     }

@@ -17,6 +17,10 @@ public final class Durations {
   public static Duration parse(String value) {
     Matcher m = FORMAT.matcher(value.trim());
     if (!m.matches()) {
+      if (value.trim().startsWith("-")) {
+        throw new IllegalArgumentException(
+            "'" + value + "' is negative: a duration is 0 or more (examples: 0, 30s, 5m, 1h)");
+      }
       throw new IllegalArgumentException(
           "'" + value + "' is not a duration (examples: 0, 30s, 5m, 1h)");
     }

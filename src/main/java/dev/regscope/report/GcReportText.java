@@ -39,14 +39,17 @@ final class GcReportText {
     if (report.deleteUntaggedBrokenTags() > 0) {
       out.printf(
           "  WARNING: registry 2.8's --delete-untagged also deletes the children of multi-platform images"
-              + " (distribution#3178):%n  it would break %d tags. Run it only with a fixed registry version.%n",
-          report.deleteUntaggedBrokenTags());
+              + " (distribution#3178):%n  it would break %s. Run it only with a fixed registry version.%n",
+          Plural.of(report.deleteUntaggedBrokenTags(), "tag"));
     }
     if (report.deleteUntaggedReferrerCount() > 0) {
       out.printf(
-          "  WARNING: registry 2.8's --delete-untagged would also delete %d signatures, SBOMs and other"
-              + " referrers of tagged images (%s).%n",
-          report.deleteUntaggedReferrerCount(), byKind(report.deleteUntaggedReferrers()));
+          "  WARNING: registry 2.8's --delete-untagged would also delete %s of tagged images (%s).%n",
+          Plural.of(
+              report.deleteUntaggedReferrerCount(),
+              "signature, SBOM or other referrer",
+              "signatures, SBOMs and other referrers"),
+          byKind(report.deleteUntaggedReferrers()));
     }
     out.println("  Stop the registry or make it read-only while it collects.");
   }
@@ -55,9 +58,9 @@ final class GcReportText {
       StoreHygiene store, GcMode mode, String what, String command, PrintWriter out) {
     if (store.previewed(mode)) {
       out.printf(
-          "  %s in %d blobs %s:%n      %s%n",
+          "  %s in %s %s:%n      %s%n",
           HumanBytes.format(store.reclaimable(mode).bytes()),
-          store.reclaimable(mode).blobs().size(),
+          Plural.of(store.reclaimable(mode).blobs().size(), "blob"),
           what,
           command);
       return;

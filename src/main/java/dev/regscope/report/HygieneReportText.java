@@ -26,15 +26,16 @@ public final class HygieneReportText {
     HygieneReport.Totals totals = report.totals();
     StoreHygiene store = report.store();
     out.printf(
-        "%d repositories, %d tags (%d broken, %d unpullable), %d untagged manifests, %d referrers",
-        totals.repositories(),
-        totals.tags(),
+        "%s, %s (%d broken, %d unpullable), %s, %s",
+        Plural.of(totals.repositories(), "repository", "repositories"),
+        Plural.of(totals.tags(), "tag"),
         totals.brokenTags(),
         totals.unpullableTags(),
-        totals.untaggedManifests(),
-        totals.referrers());
+        Plural.of(totals.untaggedManifests(), "untagged manifest"),
+        Plural.of(totals.referrers(), "referrer"));
     if (store.complete()) {
-      out.printf(", %d blobs, %s%n", store.blobs(), HumanBytes.format(store.blobBytes()));
+      out.printf(
+          ", %s, %s%n", Plural.of(store.blobs(), "blob"), HumanBytes.format(store.blobBytes()));
     } else {
       out.printf(
           "%nthe blob store could not be read completely: blob totals and reclaimable space are unknown%n");
@@ -63,11 +64,11 @@ public final class HygieneReportText {
           .forEach(
               (UnpullableTagLine u) ->
                   out.printf(
-                      "  %s:%s  %s  (%d blobs, first %s)%n",
+                      "  %s:%s  %s  (%s, first %s)%n",
                       u.repository(),
                       u.tag().name(),
                       u.tag().reason().label(),
-                      u.tag().missing().size(),
+                      Plural.of(u.tag().missing().size(), "blob"),
                       u.tag().missing().get(0)));
       if (report.unpullableTags().size() > BROKEN_SHOWN) {
         out.printf(
@@ -77,8 +78,8 @@ public final class HygieneReportText {
     }
     if (totals.missingBlobs() > 0) {
       out.printf(
-          "%n%d blobs that tags reference are missing from the blob store.%n",
-          totals.missingBlobs());
+          "%n%s that tags reference %s missing from the blob store.%n",
+          Plural.of(totals.missingBlobs(), "blob"), totals.missingBlobs() == 1 ? "is" : "are");
     }
 
     if (!report.untagged().isEmpty()) {
@@ -95,8 +96,11 @@ public final class HygieneReportText {
       for (UploadStats u : report.staleUploads()) {
         long days = Duration.between(u.oldestStartedAt(), report.scannedAt()).toDays();
         out.printf(
-            "  %-40s %3d uploads, %s, oldest %d days%n",
-            u.repository(), u.count(), HumanBytes.format(u.bytes()), days);
+            "  %-40s %s, %s, oldest %s%n",
+            u.repository(),
+            Plural.padded(u.count(), 3, "upload"),
+            HumanBytes.format(u.bytes()),
+            Plural.of(days, "day"));
       }
     }
     out.flush();
@@ -109,8 +113,10 @@ public final class HygieneReportText {
   private static void writeTagsOnly(HygieneReport report, PrintWriter out) {
     HygieneReport.Totals totals = report.totals();
     out.printf(
-        "%d repositories, %d tags (%d broken)%n",
-        totals.repositories(), totals.tags(), totals.brokenTags());
+        "%s, %s (%d broken)%n",
+        Plural.of(totals.repositories(), "repository", "repositories"),
+        Plural.of(totals.tags(), "tag"),
+        totals.brokenTags());
     out.printf("%nLargest repositories by the distinct blobs their tags reach:%n");
     out.printf("  %-40s %12s %6s%n", "REPOSITORY", "SIZE", "TAGS");
     for (RepositoryStats r : report.largest()) {

@@ -33,12 +33,12 @@ public final class ScanTable {
     }
     long broken = rows.stream().mapToLong(r -> r.brokenTags().size()).sum();
     out.printf(
-        "%n%d repositories, %d tags (%d broken), %d manifests, %d problems, scanned in %d ms%n",
-        rows.size(),
-        snapshot.tagCount(),
+        "%n%s, %s (%d broken), %s, %s, scanned in %d ms%n",
+        Plural.of(rows.size(), "repository", "repositories"),
+        Plural.of(snapshot.tagCount(), "tag"),
         broken,
-        snapshot.manifests(),
-        snapshot.problems().size(),
+        Plural.of(snapshot.manifests(), "manifest"),
+        Plural.of(snapshot.problems().size(), "problem"),
         snapshot.duration().toMillis());
     out.println(
         "TAGS SIZE adds up the size of every tag; layers shared between tags count once per tag.");

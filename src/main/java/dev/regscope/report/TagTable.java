@@ -68,12 +68,12 @@ public final class TagTable {
       out.println(line.toString().stripTrailing());
     }
     out.printf(
-        "%n%d repositories, %d tags (%d broken), %d manifests, %d problems, scanned in %d ms%n",
-        snapshot.repositories().size(),
-        snapshot.tagCount(),
+        "%n%s, %s (%d broken), %s, %s, scanned in %d ms%n",
+        Plural.of(snapshot.repositories().size(), "repository", "repositories"),
+        Plural.of(snapshot.tagCount(), "tag"),
         broken,
-        snapshot.manifests(),
-        snapshot.problems().size(),
+        Plural.of(snapshot.manifests(), "manifest"),
+        Plural.of(snapshot.problems().size(), "problem"),
         snapshot.duration().toMillis());
     out.flush();
   }

@@ -113,6 +113,8 @@ public final class ApiBenchmark {
             row.floorSeconds(),
             row.seconds() / row.floorSeconds());
       }
+    } finally {
+      BenchFiles.deleteTree(dir); // the registry's storage, in /tmp
     }
   }
 

@@ -141,6 +141,8 @@ public final class ProbeBenchmark {
             pushSize / 1048576.0,
             hashing);
       }
+    } finally {
+      BenchFiles.deleteTree(dir); // the registry's storage, in /tmp
     }
   }
 

@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Run: {@code mvn -B -ntp -Pbench verify -DskipTests -Dbench.tags=10000,100000}. Trees are
  * generated once under {@code bench.dir} and reused. {@code -Dbench.repeat=N} sets the runs each
  * median takes (5); {@code -Dbench.floors=false} skips the floors and the thread comparison, for a
- * tree whose blocks do not fit the page cache, where they would only time the disk.
+ * tree whose blocks do not fit the page cache, where they would only time the disk. {@code
+ * -Dbench.coldCache=true} (as root) adds the thread comparison on a page cache dropped for the
+ * whole machine; off by default.
  */
 public final class ScanBenchmark {
   private static final Clock CLOCK = Clock.systemUTC();
@@ -53,13 +55,27 @@ public final class ScanBenchmark {
   private final int threads;
   private final int scrapes;
   private final int coldCacheMaxTags;
+
+  /**
+   * Whether the thread comparison also drops the page cache (root only): that empties the cache of
+   * the whole machine, so it is asked for ({@code -Dbench.coldCache=true}), never a default.
+   */
+  private final boolean coldCache;
+
   private final int repeat;
   private final boolean floors;
   private final List<String> rows = new ArrayList<>();
   private final List<String> threadRows = new ArrayList<>();
 
   private ScanBenchmark(
-      Path dir, int threads, int scrapes, int coldCacheMaxTags, int repeat, boolean floors) {
+      Path dir,
+      int threads,
+      int scrapes,
+      int coldCacheMaxTags,
+      boolean coldCache,
+      int repeat,
+      boolean floors) {
+    this.coldCache = coldCache;
     this.repeat = repeat;
     this.floors = floors;
     this.coldCacheMaxTags = coldCacheMaxTags;
@@ -80,6 +96,7 @@ public final class ScanBenchmark {
             Integer.parseInt(options.getOrDefault("threads", "16")),
             Integer.parseInt(options.getOrDefault("scrapes", "200")),
             Integer.parseInt(options.getOrDefault("cold-cache-max-tags", "100000")),
+            Boolean.parseBoolean(options.getOrDefault("cold-cache", "false")),
             Integer.parseInt(options.getOrDefault("repeat", "5")),
             Boolean.parseBoolean(options.getOrDefault("floors", "true")));
     for (String tags : options.getOrDefault("tags", "10000").split(",")) {
@@ -231,11 +248,12 @@ public final class ScanBenchmark {
     StorageLayout layout = StorageLayout.locate(dir.resolve("tree-" + tags));
     double warmOne = warmRescan(layout, 1);
     double warmMany = warmRescan(layout, threads);
-    String coldOne = "n/a";
-    String coldMany = "n/a";
+    // Off unless -Dbench.coldCache=true: "off", not a number, in the table.
+    String coldOne = coldCache ? "n/a" : "off";
+    String coldMany = coldOne;
     // A cold page cache at 1M tags takes minutes per single-threaded scan: compared up to
     // coldCacheMaxTags.
-    if (tags <= coldCacheMaxTags && dropPageCache()) {
+    if (coldCache && tags <= coldCacheMaxTags && dropPageCache()) {
       coldOne = String.format(Locale.ROOT, "%.3f", time(() -> scanner(layout, 1).scan()));
       dropPageCache();
       coldMany = String.format(Locale.ROOT, "%.3f", time(() -> scanner(layout, threads).scan()));

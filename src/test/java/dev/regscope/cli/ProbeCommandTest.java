@@ -47,8 +47,14 @@ class ProbeCommandTest {
 
   private void refusedWithOneLineNaming(String value, String... args) {
     assertThat(run(args)).as(String.join(" ", args)).isEqualTo(2);
-    assertThat(err.toString().strip().lines()).as(err.toString()).hasSize(1);
-    assertThat(err.toString()).contains(value);
+    // One line naming the value, then the hint.
+    assertThat(err.toString().strip().lines())
+        .as(err.toString())
+        .hasSize(2)
+        .last()
+        .asString()
+        .startsWith("see 'regscope ");
+    assertThat(err.toString().lines().findFirst().orElseThrow()).contains(value);
     err.getBuffer().setLength(0);
   }
 

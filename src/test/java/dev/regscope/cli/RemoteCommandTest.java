@@ -51,8 +51,14 @@ class RemoteCommandTest {
 
   private void refusedWithOneLineNaming(String value, String... args) {
     assertThat(run(args)).as(String.join(" ", args) + ": " + err).isEqualTo(2);
-    assertThat(err.toString().strip().lines()).as(err.toString()).hasSize(1);
-    assertThat(err.toString()).contains(value);
+    // One line naming the value, then the hint.
+    assertThat(err.toString().strip().lines())
+        .as(err.toString())
+        .hasSize(2)
+        .last()
+        .asString()
+        .startsWith("see 'regscope ");
+    assertThat(err.toString().lines().findFirst().orElseThrow()).contains(value);
   }
 
   @Test

@@ -45,7 +45,9 @@ class S3SourceCommandTest {
     Run noBucket = regscope(dir, Map.of(), "scan", "s3://");
     assertThat(noBucket.exitCode()).isEqualTo(2);
     assertThat(noBucket.err().lines().toList())
-        .containsExactly("regscope: no bucket in s3:// (expected s3://BUCKET[/ROOTDIRECTORY])");
+        .containsExactly(
+            "regscope: no bucket in s3:// (expected s3://BUCKET[/ROOTDIRECTORY])",
+            "see 'regscope scan --help'");
 
     Run badEndpoint =
         regscope(dir, credentials(), "scan", "s3://bucket", "--s3-endpoint", "127.0.0.1:9000");
@@ -53,7 +55,8 @@ class S3SourceCommandTest {
     assertThat(badEndpoint.err().lines().toList())
         .containsExactly(
             "regscope: --s3-endpoint is not a URL: 127.0.0.1:9000 (expected http://HOST[:PORT] or"
-                + " https://HOST[:PORT])");
+                + " https://HOST[:PORT])",
+            "see 'regscope scan --help'");
   }
 
   @Test
@@ -62,7 +65,10 @@ class S3SourceCommandTest {
     // as this machine has none to ask).
     Run run = regscope(dir, Map.of(), "scan", "s3://bucket", "--s3-endpoint", "http://127.0.0.1:9");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err().lines().toList()).hasSize(1);
+    assertThat(run.err().lines().toList())
+        .hasSize(2)
+        .last()
+        .isEqualTo("see 'regscope scan --help'");
     assertThat(run.err()).startsWith("regscope: no AWS credentials found");
   }
 

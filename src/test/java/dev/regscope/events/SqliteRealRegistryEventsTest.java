@@ -6,8 +6,11 @@ package dev.regscope.events;
  */
 class SqliteRealRegistryEventsTest extends RealRegistryEventsContract {
   @Override
-  String database() {
-    return dir.resolve("state/events.db").toString();
+  String database() throws Exception {
+    // serve creates the file, not its folder: a volume mounted there, as in k8s/events.
+    return java.nio.file.Files.createDirectories(dir.resolve("state"))
+        .resolve("events.db")
+        .toString();
   }
 
   @Override

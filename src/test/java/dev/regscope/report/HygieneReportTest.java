@@ -88,7 +88,7 @@ class HygieneReportTest {
     assertThat(text.toString())
         .contains("13 repositories")
         .contains("registry garbage-collect /etc/docker/registry/config.yml")
-        .contains("2.00 KiB in 1 blobs")
+        .contains("2.00 KiB in 1 blob ")
         .contains("--delete-untagged")
         .contains("it would break 2 tags")
         .contains("team/multi:gone  missing_blob")
