@@ -149,7 +149,8 @@ public final class ServeCommand implements Callable<Integer> {
     SourceArgument.Source parsed = source.parse(spec);
     Clock clock = Clock.systemUTC();
     ScanSource scanner = options.scanner(spec, parsed, clock, api, access, readers);
-    ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
+    ExpositionPublisher publisher =
+        new ExpositionPublisher(options.seriesFilter(), options.seriesBudget());
     // Checked before anything is opened: a bad probe option is a usage error.
     Probes probes = probeOptions.enabled() ? probeOptions.create(spec, access) : null;
     EventService eventService = null;
