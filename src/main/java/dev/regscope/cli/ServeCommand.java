@@ -3,6 +3,7 @@ package dev.regscope.cli;
 import dev.regscope.events.RegistryNames;
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.ScanFreshness;
+import dev.regscope.model.ScanState;
 import dev.regscope.probe.Probes;
 import dev.regscope.scan.OnDemandScans;
 import dev.regscope.scan.PeriodicScans;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,10 +187,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
     Thread probeCleanup = probes == null ? null : ProbeSetup.cleanupOnExit(probes);
     Instant started = clock.instant();
+    // Rendered first, so the old exposition is garbage when the heap is trimmed.
+    Consumer<ScanState> afterScan = publisher.andThen(HeapTrim.forServe());
     SnapshotSource snapshots =
         scanInterval.isZero()
-            ? new OnDemandScans(scanner, publisher, this::fatal)
-            : new PeriodicScans(scanner, scanInterval, publisher, this::fatal);
+            ? new OnDemandScans(scanner, afterScan, this::fatal)
+            : new PeriodicScans(scanner, scanInterval, afterScan, this::fatal);
     MetricsServer.Builder builder =
         MetricsServer.builder(new InetSocketAddress(bind, port))
             .scans(snapshots, publisher::exposition)
