@@ -4,6 +4,7 @@ import dev.regscope.model.ScanState;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.exporter.common.TextFormat;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,7 +59,12 @@ public final class RenderedExposition implements ExpositionPart {
     Tee tee;
     long[] counts = new long[TagFamily.values().length];
     try (GZIPOutputStream compressor = new FastGzip(gzip);
-        Writer writer = new OutputStreamWriter(tee = new Tee(compressor), StandardCharsets.UTF_8)) {
+        // Buffered: the text format writes each name, label and value as its own small string,
+        // and an unbuffered encoder allocated two arrays for each (60% of a rescan's garbage).
+        Writer writer =
+            new BufferedWriter(
+                new OutputStreamWriter(tee = new Tee(compressor), StandardCharsets.UTF_8),
+                1 << 16)) {
       TextFormat.write004(writer, Collections.enumeration(counted(families, counts)));
     } catch (IOException e) {
       throw new UncheckedIOException("rendering into memory cannot fail", e);

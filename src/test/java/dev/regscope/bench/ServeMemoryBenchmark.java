@@ -11,8 +11,9 @@ import java.util.List;
  * committed and used heap, and the live set after a full collection, with the heap trim on and off.
  * Plain means no JVM flags at all, as {@code java -jar regscope.jar serve} runs.
  *
- * <p>{@code --tags=10000,100000 --rescans=5 --dir=target/bench --jvm=plain|-XX:MaxRAM=384m ...}
- * (several {@code --jvm}, each a space-separated flag list or {@code plain}).
+ * <p>{@code --tags=10000,100000 --rescans=5 --interval=10s --dir=target/bench
+ * --jvm=plain|-XX:MaxRAM=384m ...} (several {@code --jvm}, each a space-separated flag list or
+ * {@code plain}).
  */
 public final class ServeMemoryBenchmark {
   private ServeMemoryBenchmark() {}
@@ -20,6 +21,7 @@ public final class ServeMemoryBenchmark {
   public static void main(String[] args) throws Exception {
     List<Integer> tags = new ArrayList<>();
     int rescans = 5;
+    String interval = "10s";
     Path dir = Path.of("target/bench");
     List<String> jvms = new ArrayList<>();
     for (String arg : args) {
@@ -28,6 +30,8 @@ public final class ServeMemoryBenchmark {
         Arrays.stream(value.split(",")).map(Integer::parseInt).forEach(tags::add);
       } else if (arg.startsWith("--rescans=")) {
         rescans = Integer.parseInt(value);
+      } else if (arg.startsWith("--interval=")) {
+        interval = value;
       } else if (arg.startsWith("--dir=")) {
         dir = Path.of(value);
       } else if (arg.startsWith("--jvm=")) {
@@ -38,8 +42,10 @@ public final class ServeMemoryBenchmark {
       jvms.add("plain");
     }
     System.out.printf(
-        "serve memory benchmark: %d rescans at --scan-interval 1s; load %s; host %d MiB, %d cores%n",
+        "serve memory benchmark: %d rescans at --scan-interval %s, --tag-metrics all, measured between"
+            + " scans; load %s; host %d MiB, %d cores%n",
         rescans,
+        interval,
         ServeJvm.Proc.load(),
         ((com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean())
@@ -61,7 +67,7 @@ public final class ServeMemoryBenchmark {
           if (!trim) {
             flags.add("-Dregscope.heap-trim=off");
           }
-          System.out.println(measure(n, tree, dir, jvm, trim, flags, rescans));
+          System.out.println(measure(n, tree, dir, jvm, trim, flags, rescans, interval));
         }
       }
     }
@@ -69,13 +75,21 @@ public final class ServeMemoryBenchmark {
   }
 
   private static String measure(
-      int n, Path tree, Path dir, String jvm, boolean trim, List<String> flags, int rescans)
+      int n,
+      Path tree,
+      Path dir,
+      String jvm,
+      boolean trim,
+      List<String> flags,
+      int rescans,
+      String interval)
       throws Exception {
     Path log = dir.resolve("serve-memory-" + n + ".log");
     try (ServeJvm serve =
         ServeJvm.start(
-            tree, log, flags, List.of("--scan-interval", "1s", "--tag-metrics", "all"))) {
-      serve.awaitScans(1 + rescans, Duration.ofMinutes(20));
+            tree, log, flags, List.of("--scan-interval", interval, "--tag-metrics", "all"))) {
+      // Read at once after a scan ends, before the next one starts.
+      serve.awaitScans(1 + rescans, Duration.ofMinutes(30));
       long rss = serve.rss();
       long[] heap = serve.heap();
       serve.jcmd("GC.run");

@@ -11,10 +11,10 @@ import java.nio.file.Path;
 final class Trees {
   private Trees() {}
 
-  /** {@code dir/tree-N}, as {@code regscope sample-registry --tags N} writes it. */
+  /** {@code dir/serve-tree-N}, as {@code regscope sample-registry --tags N} writes it. */
   static Path sample(Path dir, int tags) throws IOException {
-    Path root = dir.resolve("tree-" + tags);
-    Path done = dir.resolve("tree-" + tags + ".done");
+    Path root = dir.resolve("serve-tree-" + tags);
+    Path done = dir.resolve("serve-tree-" + tags + ".done");
     if (Files.exists(done)) {
       return root;
     }
