@@ -117,7 +117,9 @@ class MainTest {
 
   @Test
   void prometheusFormatIsTheMetricsText() {
-    assertThat(run("scan", "--format", "prometheus", storageRoot.toString())).isEqualTo(0);
+    assertThat(
+            run("scan", "--format", "prometheus", "--tag-metrics", "all", storageRoot.toString()))
+        .isEqualTo(0);
 
     assertThat(PromText.parse(out.toString()))
         .containsEntry(
@@ -208,6 +210,57 @@ class MainTest {
         .noneMatch(k -> k.contains("tag=\""))
         .noneMatch(k -> k.contains("repository=\"small\""));
     assertThat(m).containsEntry(series("repository_tags_total", "repository", "big/app"), 3.0);
+  }
+
+  @Test
+  void tagMetricsNameTheFamiliesAndDefaultToLayersAndSize() {
+    assertThat(run("scan", "--format", "prometheus", storageRoot.toString())).isEqualTo(0);
+    var defaults = PromText.parse(out.toString());
+    assertThat(defaults)
+        .containsEntry(
+            series("repository_tag_layers_total", "repository", "big/app", "tag", "v1"), 2.0)
+        .containsEntry(
+            series("repository_tag_size_bytes", "repository", "small", "tag", "v1"), 1000.0);
+    assertThat(defaults.keySet())
+        .filteredOn(k -> k.contains("tag=\""))
+        .allMatch(
+            k ->
+                k.startsWith("repository_tag_layers_total{")
+                    || k.startsWith("repository_tag_size_bytes{")
+                    // this tree holds no layer blobs: every tag is unpullable, and says so
+                    || k.startsWith("repository_tag_unpullable{"));
+
+    out.getBuffer().setLength(0);
+    assertThat(
+            run(
+                "scan",
+                "--format",
+                "prometheus",
+                "--tag-metrics",
+                "info, pushed",
+                storageRoot.toString()))
+        .isEqualTo(0);
+    var chosen = PromText.parse(out.toString());
+    assertThat(chosen.keySet())
+        .filteredOn(k -> k.contains("tag=\""))
+        .isNotEmpty()
+        .allMatch(
+            k ->
+                k.startsWith("repository_tag_info{")
+                    || k.startsWith("repository_tag_pushed_timestamp_seconds{"));
+    // 3 tags in big/app (one broken), 1 in small: each has an info series.
+    assertThat(chosen.keySet().stream().filter(k -> k.startsWith("repository_tag_info{")))
+        .hasSize(4);
+  }
+
+  @Test
+  void anUnknownTagFamilyIsAUsageErrorNamingItAndTheAllowedNames() {
+    assertThat(run("scan", "--tag-metrics", "layers,sizes", storageRoot.toString())).isEqualTo(2);
+    assertThat(err.toString().lines().findFirst().orElseThrow())
+        .contains("--tag-metrics")
+        .contains("'sizes'")
+        .contains("layers, size, platform, info, pushed, unpullable, pulled, all, none");
+    assertThat(out.toString()).isEmpty();
   }
 
   @Test

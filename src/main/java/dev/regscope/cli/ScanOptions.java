@@ -1,6 +1,8 @@
 package dev.regscope.cli;
 
+import dev.regscope.metrics.SeriesBudget;
 import dev.regscope.metrics.SeriesFilter;
+import dev.regscope.metrics.TagFamily;
 import dev.regscope.registry.RegistryAddress;
 import dev.regscope.registry.RepositoryName;
 import dev.regscope.scan.RepositoryFilter;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -33,11 +36,6 @@ import picocli.CommandLine.ParameterException;
 final class ScanOptions {
   private static final Logger LOG = LoggerFactory.getLogger("dev.regscope.scan");
 
-  enum TagMetrics {
-    all,
-    none
-  }
-
   @Option(
       names = "--scan-threads",
       defaultValue = "16",
@@ -47,10 +45,22 @@ final class ScanOptions {
 
   @Option(
       names = "--tag-metrics",
-      defaultValue = "all",
+      paramLabel = "FAMILIES",
+      defaultValue = "layers,size,unpullable",
       description =
-          "Export tag-level series: all or none (default: ${DEFAULT-VALUE}); repository series stay exact")
-  TagMetrics tagMetrics;
+          "Tag-level families to export, comma-separated: layers, size, platform, info, pushed,"
+              + " unpullable, pulled, or all, or none (default: ${DEFAULT-VALUE}); repository series"
+              + " stay exact")
+  String tagMetrics;
+
+  @Option(
+      names = "--tag-series-budget",
+      paramLabel = "N",
+      defaultValue = "200000",
+      description =
+          "Log a warning once when a scan's tag-level series pass N, about what a default Prometheus"
+              + " scrapes in well under its 10 s timeout; 0 never warns (default: ${DEFAULT-VALUE})")
+  long tagSeriesBudget;
 
   @Option(
       names = "--include-repository",
@@ -110,7 +120,26 @@ final class ScanOptions {
           spec.commandLine(), "--scan-threads must be at least 1, not " + threads);
     }
     timeout(spec);
+    tagFamilies(spec);
+    if (tagSeriesBudget < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--tag-series-budget must be 0 or more, not " + tagSeriesBudget);
+    }
     s3.validate(spec);
+  }
+
+  /** The families {@code --tag-metrics} names; an unknown name is a usage error. */
+  private Set<TagFamily> tagFamilies(CommandSpec spec) {
+    try {
+      return TagFamily.parse(tagMetrics);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--tag-metrics: " + e.getMessage());
+    }
+  }
+
+  /** When to warn about the tag-level series a scan exports. */
+  SeriesBudget seriesBudget() {
+    return new SeriesBudget(tagSeriesBudget);
   }
 
   /** The timeout {@code --scan-timeout} asks for. */
@@ -236,7 +265,7 @@ final class ScanOptions {
 
   SeriesFilter seriesFilter() {
     return new SeriesFilter(
-        tagMetrics == TagMetrics.all,
+        TagFamily.parse(tagMetrics),
         Optional.ofNullable(includeTag),
         Optional.ofNullable(excludeTag));
   }

@@ -4,6 +4,7 @@ import dev.regscope.events.RegistryNames;
 import dev.regscope.events.store.EventDatabase;
 import dev.regscope.metrics.ExpositionPublisher;
 import dev.regscope.metrics.ScanFreshness;
+import dev.regscope.model.ScanState;
 import dev.regscope.probe.Probes;
 import dev.regscope.scan.OnDemandScans;
 import dev.regscope.scan.PeriodicScans;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,7 +160,8 @@ public final class ServeCommand implements Callable<Integer> {
     SourceArgument.Source parsed = source.parse(spec);
     Clock clock = Clock.systemUTC();
     ScanSource scanner = options.scanner(spec, parsed, clock, api, access, readers);
-    ExpositionPublisher publisher = new ExpositionPublisher(options.seriesFilter());
+    ExpositionPublisher publisher =
+        new ExpositionPublisher(options.seriesFilter(), options.seriesBudget());
     // Checked before anything is opened: a bad probe option is a usage error.
     Probes probes = probeOptions.enabled() ? probeOptions.create(spec, access) : null;
     EventService eventService = null;
@@ -193,10 +196,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
     Thread probeCleanup = probes == null ? null : ProbeSetup.cleanupOnExit(probes);
     Instant started = clock.instant();
+    // Rendered first, so the old exposition is garbage when the heap is trimmed.
+    Consumer<ScanState> afterScan = publisher.andThen(HeapTrim.forServe());
     SnapshotSource snapshots =
         scanInterval.isZero()
-            ? new OnDemandScans(scanner, publisher, this::fatal)
-            : new PeriodicScans(scanner, scanInterval, publisher, this::fatal);
+            ? new OnDemandScans(scanner, afterScan, this::fatal)
+            : new PeriodicScans(scanner, scanInterval, afterScan, this::fatal);
     MetricsServer.Builder builder =
         MetricsServer.builder(listen)
             .scans(snapshots, publisher::exposition)

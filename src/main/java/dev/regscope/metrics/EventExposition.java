@@ -5,6 +5,7 @@ import dev.regscope.events.store.EventStatistics;
 import dev.regscope.scan.RepositoryFilter;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.exporter.common.TextFormat;
+import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -169,7 +170,8 @@ public final class EventExposition
 
   private static Rendered render(List<MetricFamilySamples> families) {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
-    try (Writer writer = new OutputStreamWriter(plain, StandardCharsets.UTF_8)) {
+    try (Writer writer =
+        new BufferedWriter(new OutputStreamWriter(plain, StandardCharsets.UTF_8), 1 << 16)) {
       TextFormat.write004(writer, Collections.enumeration(families));
     } catch (IOException e) {
       throw new UncheckedIOException("rendering into memory cannot fail", e);

@@ -67,7 +67,8 @@ public final class EventFamilies {
 
     List<Sample> lastPull = new ArrayList<>();
     for (TagPull pull : totals.tagPulls()) {
-      if (repositories.includes(pull.repository()) && series.exportsTag(pull.tag())) {
+      if (repositories.includes(pull.repository())
+          && series.exports(TagFamily.PULLED, pull.tag())) {
         lastPull.add(
             new Sample(
                 "repository_tag_last_pull_timestamp_seconds",

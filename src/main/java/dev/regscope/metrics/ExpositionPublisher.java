@@ -12,10 +12,17 @@ public final class ExpositionPublisher
   private record Published(ScanState state, RenderedExposition exposition) {}
 
   private final SeriesFilter filter;
+  private final SeriesBudget budget;
   private volatile Published current;
 
   public ExpositionPublisher(SeriesFilter filter) {
+    this(filter, SeriesBudget.NONE);
+  }
+
+  /** Warns through {@code budget} after the first scan whose tag-level series pass it. */
+  public ExpositionPublisher(SeriesFilter filter, SeriesBudget budget) {
     this.filter = filter;
+    this.budget = budget;
     this.current =
         new Published(ScanState.EMPTY, RenderedExposition.render(ScanState.EMPTY, filter));
   }
@@ -25,6 +32,7 @@ public final class ExpositionPublisher
   public synchronized void accept(ScanState state) {
     if (state != current.state()) {
       current = new Published(state, RenderedExposition.render(state, filter));
+      budget.check(current.exposition().tagSeries());
     }
   }
 

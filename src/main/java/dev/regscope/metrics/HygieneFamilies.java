@@ -33,11 +33,11 @@ final class HygieneFamilies {
   private static Stream<Sample> tagInfo(RepositoryStats repository, SeriesFilter filter) {
     Stream<Sample> readable =
         repository.tags().stream()
-            .filter(tag -> filter.exportsTag(tag.name()))
+            .filter(tag -> filter.exports(TagFamily.INFO, tag.name()))
             .map(tag -> info(repository, tag.name(), tag.digest(), tag.mediaType()));
     Stream<Sample> broken =
         repository.brokenTags().stream()
-            .filter(tag -> filter.exportsTag(tag.name()))
+            .filter(tag -> filter.exports(TagFamily.INFO, tag.name()))
             .map(tag -> info(repository, tag.name(), tag.digest(), tag.mediaType()));
     return Stream.concat(readable, broken);
   }
@@ -130,7 +130,7 @@ final class HygieneFamilies {
                   snapshot,
                   repository ->
                       repository.hygiene().unpullableTags().stream()
-                          .filter(tag -> filter.exportsTag(tag.name()))
+                          .filter(tag -> filter.exports(TagFamily.UNPULLABLE, tag.name()))
                           .map(
                               tag ->
                                   new Sample(
@@ -142,6 +142,7 @@ final class HygieneFamilies {
     families.addAll(
         List.of(
             TagSamples.family(
+                TagFamily.PUSHED,
                 "repository_tag_pushed_timestamp_seconds",
                 "Unix time the tag was pointed at its manifest (its link file's modification time).",
                 snapshot,

@@ -92,6 +92,7 @@ public final class RegistryCollector extends Collector implements Collector.Desc
     families.addAll(
         List.of(
             TagSamples.family(
+                TagFamily.LAYERS,
                 "repository_tag_layers_total",
                 "Layers of the image the tag points at; for a multi-platform tag, the sum over its child manifests.",
                 snapshot,
@@ -103,6 +104,7 @@ public final class RegistryCollector extends Collector implements Collector.Desc
                         List.of(repository.name(), tag.name()),
                         tag.layers())),
             TagSamples.family(
+                TagFamily.SIZE,
                 "repository_tag_size_bytes",
                 "Sum of the sizes of the layers counted in repository_tag_layers_total.",
                 snapshot,
@@ -114,6 +116,7 @@ public final class RegistryCollector extends Collector implements Collector.Desc
                         List.of(repository.name(), tag.name()),
                         tag.sizeBytes())),
             TagSamples.family(
+                TagFamily.PLATFORM,
                 "repository_tag_platform_layers",
                 "Layers of the child manifests of a multi-platform tag for one platform.",
                 snapshot,
@@ -128,6 +131,7 @@ public final class RegistryCollector extends Collector implements Collector.Desc
                                     List.of(repository.name(), tag.name(), platform.platform()),
                                     platform.layers()))),
             TagSamples.family(
+                TagFamily.PLATFORM,
                 "repository_tag_platform_size_bytes",
                 "Size of the layers of the child manifests of a multi-platform tag for one platform.",
                 snapshot,

@@ -3,6 +3,7 @@ package dev.regscope.metrics;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.CounterMetricFamily;
 import io.prometheus.client.exporter.common.TextFormat;
+import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -44,7 +45,8 @@ public final class S3Exposition {
   public static EventExposition.Rendered render(
       Map<String, Long> requests, Map<String, Long> errors) {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
-    try (Writer writer = new OutputStreamWriter(plain, StandardCharsets.UTF_8)) {
+    try (Writer writer =
+        new BufferedWriter(new OutputStreamWriter(plain, StandardCharsets.UTF_8), 1 << 16)) {
       TextFormat.write004(writer, Collections.enumeration(families(requests, errors)));
     } catch (IOException e) {
       throw new UncheckedIOException("rendering into memory cannot fail", e);

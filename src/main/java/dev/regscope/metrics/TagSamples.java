@@ -32,6 +32,7 @@ final class TagSamples extends AbstractList<Sample> {
    * for each), made from the snapshot each time it is iterated.
    */
   static MetricFamilySamples family(
+      TagFamily family,
       String name,
       String help,
       Snapshot snapshot,
@@ -43,7 +44,7 @@ final class TagSamples extends AbstractList<Sample> {
         snapshot,
         repository ->
             repository.tags().stream()
-                .filter(tag -> filter.exportsTag(tag.name()))
+                .filter(tag -> filter.exports(family, tag.name()))
                 .flatMap(tag -> perTag.apply(repository, tag)));
   }
 

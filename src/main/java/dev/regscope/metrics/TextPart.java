@@ -2,6 +2,7 @@ package dev.regscope.metrics;
 
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.exporter.common.TextFormat;
+import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import java.util.zip.GZIPOutputStream;
 record TextPart(byte[] plain, byte[] gzip) implements ExpositionPart {
   static TextPart render(List<MetricFamilySamples> families) {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
-    try (Writer writer = new OutputStreamWriter(plain, StandardCharsets.UTF_8)) {
+    try (Writer writer =
+        new BufferedWriter(new OutputStreamWriter(plain, StandardCharsets.UTF_8), 1 << 16)) {
       TextFormat.write004(writer, Collections.enumeration(families));
     } catch (IOException e) {
       throw new UncheckedIOException("rendering into memory cannot fail", e);

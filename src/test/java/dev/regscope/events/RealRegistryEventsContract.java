@@ -97,7 +97,10 @@ abstract class RealRegistryEventsContract {
             "--events-db",
             db,
             "--events-token-file",
-            tokenFile.toString());
+            tokenFile.toString(),
+            // last pulls are not in the default families
+            "--tag-metrics",
+            "layers,size,pulled");
   }
 
   @AfterEach

@@ -11,6 +11,7 @@ import dev.regscope.model.RepositoryStats;
 import dev.regscope.model.ScanState;
 import dev.regscope.model.Snapshot;
 import dev.regscope.model.TagStats;
+import dev.regscope.testing.LogCapture;
 import dev.regscope.testing.PromText;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -115,7 +117,9 @@ class RenderedExpositionTest {
   void tagFiltersDropTagSeriesButRepositorySeriesStayExact() throws Exception {
     SeriesFilter onlyLatest =
         new SeriesFilter(
-            true, Optional.of(Pattern.compile("latest|v1")), Optional.of(Pattern.compile("v1")));
+            TagFamily.DEFAULT,
+            Optional.of(Pattern.compile("latest|v1")),
+            Optional.of(Pattern.compile("v1")));
     Map<String, Double> m = PromText.parse(plain(RenderedExposition.render(state(5), onlyLatest)));
 
     assertThat(m)
@@ -132,8 +136,79 @@ class RenderedExpositionTest {
         PromText.parse(
             plain(
                 RenderedExposition.render(
-                    state(5), new SeriesFilter(false, Optional.empty(), Optional.empty()))));
+                    state(5), new SeriesFilter(Set.of(), Optional.empty(), Optional.empty()))));
     assertThat(none.keySet()).noneMatch(k -> k.contains("tag=\""));
     assertThat(none).containsEntry(series("repository_tags_total", "repository", "team/app"), 7.0);
+  }
+
+  /** The tag-level series of the text, by metric name, as Prometheus would count them. */
+  private static Map<String, Long> tagSeriesByName(String text) {
+    Map<String, Long> byName = new java.util.TreeMap<>();
+    PromText.parse(text).keySet().stream()
+        .filter(k -> k.contains("tag=\""))
+        .forEach(k -> byName.merge(k.substring(0, k.indexOf('{')), 1L, Long::sum));
+    return byName;
+  }
+
+  @Test
+  void tagMetricsExportOnlyTheFamiliesNamed() throws Exception {
+    String defaults =
+        plain(
+            RenderedExposition.render(
+                state(5), new SeriesFilter(TagFamily.DEFAULT, Optional.empty(), Optional.empty())));
+    // 6 readable tags: layers and size each; no tag here is unpullable.
+    assertThat(tagSeriesByName(defaults))
+        .isEqualTo(Map.of("repository_tag_layers_total", 6L, "repository_tag_size_bytes", 6L));
+
+    String chosen =
+        plain(
+            RenderedExposition.render(
+                state(5),
+                new SeriesFilter(
+                    TagFamily.parse("info,platform"), Optional.empty(), Optional.empty())));
+    // info: 6 readable tags and the broken one; platform: 5 index tags with 2 platforms each.
+    assertThat(tagSeriesByName(chosen))
+        .isEqualTo(
+            Map.of(
+                "repository_tag_info", 7L,
+                "repository_tag_platform_layers", 10L,
+                "repository_tag_platform_size_bytes", 10L));
+    assertThat(PromText.parse(chosen))
+        .containsEntry(series("repository_tags_total", "repository", "team/app"), 7.0);
+  }
+
+  @Test
+  void theRenderingCountsTheTagSeriesItWrote() throws Exception {
+    RenderedExposition rendered = RenderedExposition.render(state(50), SeriesFilter.ALL);
+    Map<String, Long> inText = tagSeriesByName(plain(rendered));
+
+    Map<TagFamily, Long> expected = new java.util.EnumMap<>(TagFamily.class);
+    inText.forEach((name, n) -> expected.merge(TagFamily.of(name).orElseThrow(), n, Long::sum));
+    assertThat(rendered.tagSeries()).containsAllEntriesOf(expected);
+    assertThat(rendered.tagSeries().values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(inText.values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(51 + 51 + 100 + 100 + 52);
+  }
+
+  @Test
+  void passingTheBudgetWarnsOnceNamingTheCountTheFamiliesAndWhatToDo() {
+    try (LogCapture log = LogCapture.start()) {
+      ExpositionPublisher publisher =
+          new ExpositionPublisher(SeriesFilter.ALL, new SeriesBudget(300));
+      publisher.accept(state(10)); // 11 + 11 + 20 + 20 + 12 = 74 series: within
+      assertThat(log.warnings()).noneMatch(l -> l.contains("tag-level series"));
+      publisher.accept(state(50)); // 354 series
+      publisher.accept(state(60));
+      assertThat(log.warnings().stream().filter(l -> l.contains("tag-level series")))
+          .singleElement()
+          .asString()
+          .contains("354")
+          .contains("layers 51")
+          .contains("platform 200")
+          .contains("info 52")
+          .contains("--tag-metrics layers,size")
+          .contains("--tag-series-budget 300");
+    }
+    assertThat(new SeriesBudget(0).check(Map.of(TagFamily.LAYERS, 1L << 40))).isEmpty();
   }
 }
