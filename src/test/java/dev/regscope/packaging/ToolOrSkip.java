@@ -36,6 +36,11 @@ final class ToolOrSkip {
   }
 
   static Run run(Path directory, List<String> command) {
+    return run(directory, command, null);
+  }
+
+  /** Runs {@code command} with {@code input} (a file, or null for none) as its standard input. */
+  static Run run(Path directory, List<String> command, Path input) {
     try {
       Path output = Files.createTempFile("tool", ".out");
       try {
@@ -44,6 +49,10 @@ final class ToolOrSkip {
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
+                .redirectInput(
+                    input == null
+                        ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.from(input.toFile()))
                 .start();
         process.getOutputStream().close();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
