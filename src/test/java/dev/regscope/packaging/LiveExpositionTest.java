@@ -50,6 +50,7 @@ class LiveExpositionTest {
   private static LiveDeployment live;
 
   @BeforeAll
+  @Timeout(300)
   static void start() throws IOException {
     live = LiveDeployment.start(dir);
   }
