@@ -75,7 +75,6 @@ class LiveExpositionTest {
             "repository_missing_blobs{",
             "repository_uploads_in_progress{",
             "regscope_gc_reclaimable_bytes{",
-            "repository_tag_platform_layers{",
             "repository_pulls_total{",
             "registry_events_total{",
             "registry_exporter_success{",
