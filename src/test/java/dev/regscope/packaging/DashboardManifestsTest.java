@@ -59,7 +59,8 @@ class DashboardManifestsTest {
             "Scan health",
             "Pulls (event store)",
             "Probes",
-            "Registries read over the API");
+            "Registries read over the API",
+            "Buckets read over S3");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.regscope.sample.SampleRegistry;
 import dev.regscope.testing.FaultProxy;
 import dev.regscope.testing.RegistryProcess;
 import dev.regscope.testing.RegscopeProcess;
+import dev.regscope.testing.S3ProxyProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -23,8 +24,8 @@ import java.util.List;
  * Everything a deployment of regscope exposes, running for real on 127.0.0.1: a Distribution
  * registry whose webhooks go to a {@code regscope serve} that scans a damaged storage tree, stores
  * the events in SQLite and probes the registry; and a second {@code regscope serve --targets-file}
- * reading the registry over its HTTP API through a proxy that announces a rate limit. Between them
- * every metric family has samples.
+ * reading the registry over its HTTP API through a proxy that announces a rate limit; and a third
+ * reading a sample tree from a bucket of S3Proxy. Between them every metric family has samples.
  */
 final class LiveDeployment implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,13 +36,22 @@ final class LiveDeployment implements AutoCloseable {
   private final FaultProxy proxy;
   private final RegscopeProcess storage;
   private final RegscopeProcess api;
+  private final S3ProxyProcess s3;
+  private final RegscopeProcess bucket;
 
   private LiveDeployment(
-      RegistryProcess registry, FaultProxy proxy, RegscopeProcess storage, RegscopeProcess api) {
+      RegistryProcess registry,
+      FaultProxy proxy,
+      RegscopeProcess storage,
+      RegscopeProcess api,
+      S3ProxyProcess s3,
+      RegscopeProcess bucket) {
     this.registry = registry;
     this.proxy = proxy;
     this.storage = storage;
     this.api = api;
+    this.s3 = s3;
+    this.bucket = bucket;
   }
 
   /**
@@ -57,6 +67,8 @@ final class LiveDeployment implements AutoCloseable {
     FaultProxy proxy = null;
     RegscopeProcess storage = null;
     RegscopeProcess api = null;
+    S3ProxyProcess s3 = null;
+    RegscopeProcess bucket = null;
     try {
       registry =
           RegistryProcess.start(
@@ -114,11 +126,43 @@ final class LiveDeployment implements AutoCloseable {
                   "5s",
                   "--targets-file",
                   targets.toString()));
-      LiveDeployment live = new LiveDeployment(registry, proxy, storage, api);
+      s3 = S3ProxyProcess.start(dir.resolve("s3"), "registry");
+      SampleRegistry.write(s3.bucketDir("registry").resolve("sample"), SampleRegistry.Spec.SMALL);
+      int bucketPort = freePort();
+      Path home = Files.createDirectories(dir.resolve("home"));
+      bucket =
+          RegscopeProcess.command(
+              bucketPort,
+              dir.resolve("s3.log"),
+              List.of(
+                  "serve",
+                  "--bind",
+                  "127.0.0.1",
+                  "--port",
+                  String.valueOf(bucketPort),
+                  "--scan-interval",
+                  "10s",
+                  "s3://registry/sample",
+                  "--s3-endpoint",
+                  s3.endpoint().toString(),
+                  "--s3-path-style"),
+              java.util.Map.of(
+                  "AWS_ACCESS_KEY_ID",
+                  S3ProxyProcess.IDENTITY,
+                  "AWS_SECRET_ACCESS_KEY",
+                  S3ProxyProcess.CREDENTIAL,
+                  "AWS_CONFIG_FILE",
+                  home.resolve("no-config").toString(),
+                  "AWS_SHARED_CREDENTIALS_FILE",
+                  home.resolve("no-creds").toString(),
+                  "AWS_EC2_METADATA_DISABLED",
+                  "true"));
+      LiveDeployment live = new LiveDeployment(registry, proxy, storage, api, s3, bucket);
       live.awaitEveryFamily();
       return live;
     } catch (RuntimeException | IOException | Error e) {
-      for (AutoCloseable started : new AutoCloseable[] {api, storage, proxy, registry}) {
+      for (AutoCloseable started :
+          new AutoCloseable[] {bucket, s3, api, storage, proxy, registry}) {
         if (started != null) {
           try {
             started.close();
@@ -162,7 +206,10 @@ final class LiveDeployment implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       String own = metrics(storage.base());
       String remote = metrics(api.base());
-      if (own.contains("regscope_scan_last_success_timestamp_seconds ")
+      String s3 = metrics(bucket.base());
+      if (s3.contains("regscope_s3_requests_total{")
+          && s3.contains("regscope_scan_last_success_timestamp_seconds ")
+          && own.contains("regscope_scan_last_success_timestamp_seconds ")
           && own.contains("repository_pulls_total{")
           && own.contains("regscope_events_oldest_timestamp_seconds ")
           && own.contains("regscope_probe_last_success_timestamp_seconds{")
@@ -181,7 +228,9 @@ final class LiveDeployment implements AutoCloseable {
             + "\n--- storage metrics:\n"
             + metrics(storage.base())
             + "\n--- api metrics:\n"
-            + metrics(api.base()));
+            + metrics(api.base())
+            + "\n--- s3:\n"
+            + bucket.logTail());
   }
 
   /** The exposition of the storage source: tree families, hygiene, events and probes. */
@@ -194,10 +243,17 @@ final class LiveDeployment implements AutoCloseable {
     return metrics(api.base());
   }
 
-  /** {@code host:port} of both exporters, as Prometheus scrapes them. */
+  /** The exposition of the S3 source. */
+  String s3Metrics() {
+    return metrics(bucket.base());
+  }
+
+  /** {@code host:port} of the three exporters, as Prometheus scrapes them. */
   List<String> scrapeTargets() {
     return List.of(
-        URI.create(storage.base()).getRawAuthority(), URI.create(api.base()).getRawAuthority());
+        URI.create(storage.base()).getRawAuthority(),
+        URI.create(api.base()).getRawAuthority(),
+        URI.create(bucket.base()).getRawAuthority());
   }
 
   static String metrics(String base) {
@@ -236,6 +292,8 @@ final class LiveDeployment implements AutoCloseable {
 
   @Override
   public void close() {
+    bucket.close();
+    s3.close();
     api.close();
     storage.close();
     proxy.close();

@@ -82,13 +82,16 @@ class LiveExpositionTest {
       assertThat(storage).as(family).contains(family);
     }
     assertThat(api).contains("regscope_api_requests_total{", "regscope_api_rate_limit_remaining{");
+    String s3 = live.s3Metrics();
+    assertThat(s3).contains("regscope_s3_requests_total{", "regscope_s3_errors_total{");
 
     // Kept in target/ for a look at what a deployment exposes.
     Path kept = Files.createDirectories(Path.of("target", "live-exposition"));
     Files.writeString(kept.resolve("storage.prom"), storage);
     Files.writeString(kept.resolve("api.prom"), api);
+    Files.writeString(kept.resolve("s3.prom"), s3);
     List<String> findings = new ArrayList<>();
-    for (var exposition : List.of(storage, api)) {
+    for (var exposition : List.of(storage, api, s3)) {
       Path file = Files.writeString(Files.createTempFile(dir, "exposition", ".txt"), exposition);
       ToolOrSkip.Run check =
           ToolOrSkip.run(dir, List.of(promtool.toString(), "check", "metrics"), file);
@@ -110,7 +113,7 @@ class LiveExpositionTest {
         PrometheusServer.start(binary, home, ruleFiles, live.scrapeTargets())) {
       // Both exporters scraped a few times, and the rules evaluated: rates have two samples.
       prometheus.awaitData(
-          "min(count_over_time(up{job=\"regscope\"}[10m])) >= 5 and count(up == 1) == 2",
+          "min(count_over_time(up{job=\"regscope\"}[10m])) >= 5 and count(up == 1) == 3",
           Duration.ofSeconds(120));
       prometheus.awaitData(
           "tested_registry_type:registry_exporter_success:avg_over_time1h", Duration.ofSeconds(60));
