@@ -3,9 +3,9 @@ package dev.regscope.probe;
 import java.util.Map;
 
 /**
- * Writes the Prometheus text format (0.0.4) by hand, so counters keep the exact names Konflux's
- * exporter gives them ({@code registry_exporter_error_count}, no {@code _total}) and numbers read
- * as Go's client writes them ({@code le="1"}, not {@code "1.0"}); pure.
+ * Writes the Prometheus text format (0.0.4) by hand, so families keep the exact names Konflux's
+ * exporter gives them and numbers read as Go's client writes them ({@code le="1"}, not {@code
+ * "1.0"}); pure.
  */
 final class ExpositionText {
   private final StringBuilder out = new StringBuilder(4096);

@@ -126,7 +126,7 @@ public final class ProbeMetrics {
         (target, s, type) ->
             gauge(text, "registry_exporter_success", konflux(target, type), s.success.get(type)));
     text.family(
-        "registry_exporter_error_count",
+        "registry_exporter_errors_total",
         "counter",
         "Tests of the registry that failed, by the class of their last error.");
     each(
@@ -137,7 +137,7 @@ public final class ProbeMetrics {
                     (error, n) -> {
                       Map<String, String> labels = konflux(target, type);
                       labels.put("error", error.name());
-                      text.sample("registry_exporter_error_count", labels, n);
+                      text.sample("registry_exporter_errors_total", labels, n);
                     }));
     text.family(
         "registry_exporter_duration_seconds",

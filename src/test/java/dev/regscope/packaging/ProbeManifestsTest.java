@@ -183,13 +183,14 @@ class ProbeManifestsTest {
   void promtoolChecksTheRulesAndTheirUnitTestsPass() throws IOException {
     Path promtool = ToolOrSkip.find("promtool");
     JsonNode spec = resource(PROBE, "PrometheusRule").path("spec");
-    YAML.writeValue(dir.resolve("probe-rules.yml").toFile(), spec);
+    YAML.writeValue(dir.resolve("regscope-probes.rules.yml").toFile(), spec);
     Files.copy(
         Path.of("src/test/resources/promtool/probe-rules-test.yml"),
         dir.resolve("probe-rules-test.yml"));
 
     ToolOrSkip.Run check =
-        ToolOrSkip.run(dir, List.of(promtool.toString(), "check", "rules", "probe-rules.yml"));
+        ToolOrSkip.run(
+            dir, List.of(promtool.toString(), "check", "rules", "regscope-probes.rules.yml"));
     assertThat(check.exitCode()).as(check.output()).isZero();
     assertThat(check.output()).contains("SUCCESS: 4 rules found");
     ToolOrSkip.Run test =

@@ -36,10 +36,23 @@ final class ToolOrSkip {
   }
 
   static Run run(Path directory, List<String> command) {
-    return run(new ProcessBuilder(command).directory(directory.toFile()));
+    return run(directory, command, null);
   }
 
-  /** Runs {@code builder}'s command (its folder and environment) with both streams captured. */
+  /** Runs {@code command} with {@code input} (a file, or null for none) as its standard input. */
+  static Run run(Path directory, List<String> command, Path input) {
+    return run(
+        new ProcessBuilder(command)
+            .directory(directory.toFile())
+            .redirectInput(
+                input == null
+                    ? ProcessBuilder.Redirect.PIPE
+                    : ProcessBuilder.Redirect.from(input.toFile())));
+  }
+
+  /**
+   * Runs {@code builder}'s command (its folder, environment and input) with both streams captured.
+   */
   static Run run(ProcessBuilder builder) {
     List<String> command = builder.command();
     try {

@@ -126,10 +126,10 @@ class ProbeFaultsTest {
         "error",
         error.name()
       };
-      assertThat(now.get(series("registry_exporter_error_count", errorLabels)))
+      assertThat(now.get(series("registry_exporter_errors_total", errorLabels)))
           .as("%s errors of %s", error, type.label())
           .isEqualTo(
-              before.get(series("registry_exporter_error_count", errorLabels)) + (fails ? 1 : 0));
+              before.get(series("registry_exporter_errors_total", errorLabels)) + (fails ? 1 : 0));
       String failures = series("regscope_probe_duration_seconds_count", own(type, "failure"));
       assertThat(now.get(failures) - before.get(failures))
           .as("failed attempts of %s", type.label())

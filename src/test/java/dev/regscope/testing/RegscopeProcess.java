@@ -21,11 +21,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RegscopeProcess implements AutoCloseable {
   private final List<String> command;
+  private final java.util.Map<String, String> environment;
   private final Path log;
   private final int port;
   private Process process;
 
   private RegscopeProcess(List<String> command, Path log, int port) {
+    this(command, log, port, java.util.Map.of());
+  }
+
+  private RegscopeProcess(
+      List<String> command, Path log, int port, java.util.Map<String, String> environment) {
+    this.environment = environment;
     this.command = command;
     this.log = log;
     this.port = port;
@@ -64,6 +71,16 @@ public final class RegscopeProcess implements AutoCloseable {
    * until it answers {@code /-/healthy}.
    */
   public static RegscopeProcess command(int port, Path log, List<String> arguments) {
+    return command(port, log, arguments, java.util.Map.of());
+  }
+
+  /**
+   * As {@link #command(int, Path, List)}, with the variables of {@code environment} set and every
+   * other {@code AWS_*} variable of this machine removed (an S3 source sees only what the test
+   * gives it).
+   */
+  public static RegscopeProcess command(
+      int port, Path log, List<String> arguments, java.util.Map<String, String> environment) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -73,7 +90,7 @@ public final class RegscopeProcess implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 "dev.regscope.Main"));
     command.addAll(arguments);
-    RegscopeProcess regscope = new RegscopeProcess(command, log, port);
+    RegscopeProcess regscope = new RegscopeProcess(command, log, port, environment);
     regscope.launch();
     return regscope;
   }
@@ -93,13 +110,21 @@ public final class RegscopeProcess implements AutoCloseable {
     }
   }
 
+  private ProcessBuilder builder() {
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    if (!environment.isEmpty()) {
+      builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+      builder.environment().putAll(environment);
+    }
+    return builder;
+  }
+
   private void launch() {
     try {
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+      process = builder().start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
