@@ -3,27 +3,13 @@ package dev.regscope.metrics;
 import dev.regscope.events.EventReceiver;
 import dev.regscope.events.store.EventStatistics;
 import dev.regscope.scan.RepositoryFilter;
-import io.prometheus.client.Collector.MetricFamilySamples;
-import io.prometheus.client.exporter.common.TextFormat;
-import java.io.BufferedWriter;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,31 +22,13 @@ import org.slf4j.LoggerFactory;
  * is {@code regscope_events_store_read_timestamp_seconds}).
  */
 public final class EventExposition
-    implements java.util.function.Supplier<EventExposition.Rendered>, AutoCloseable {
+    implements java.util.function.Supplier<ExpositionPart>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventExposition.class);
 
   /** After this process stored events, the store is read again at most this often. */
   static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
 
   private static final long TICK_MILLIS = 200;
-
-  /**
-   * Text and its gzip member: gzip members concatenate, so it follows the scan's gzip body as it
-   * is.
-   */
-  public record Rendered(byte[] plain, byte[] gzip) implements ExpositionPart {
-    static final Rendered EMPTY = new Rendered(new byte[0], new byte[0]);
-
-    @Override
-    public long size(boolean gzip) {
-      return gzip ? this.gzip.length : plain.length;
-    }
-
-    @Override
-    public InputStream open(boolean gzip) {
-      return new ByteArrayInputStream(gzip ? this.gzip : plain);
-    }
-  }
 
   private final EventStatistics statistics;
   private final EventReceiver receiver;
@@ -77,7 +45,7 @@ public final class EventExposition
             return t;
           });
 
-  private volatile Rendered fromStore = Rendered.EMPTY;
+  private volatile TextPart fromStore = TextPart.EMPTY;
   private volatile boolean scraped;
   private long lastAttempt;
   private boolean attempted;
@@ -114,11 +82,10 @@ public final class EventExposition
 
   /** The last reading of the store and this process's counters as they are now; never waits. */
   @Override
-  public Rendered get() {
+  public ExpositionPart get() {
     scraped = true;
-    Rendered store = fromStore;
-    Rendered own = render(EventFamilies.process(receiver.storeErrors(), pruned.getAsLong()));
-    return new Rendered(concat(store.plain(), own.plain()), concat(store.gzip(), own.gzip()));
+    return fromStore.followedBy(
+        TextPart.render(EventFamilies.process(receiver.storeErrors(), pruned.getAsLong())));
   }
 
   /** Reads the store now (the background thread does this; tests may too). */
@@ -129,7 +96,8 @@ public final class EventExposition
     attempted = true;
     try {
       EventStatistics.Totals totals = statistics.read();
-      fromStore = render(EventFamilies.store(totals, clock.millis(), repositories, series));
+      fromStore =
+          TextPart.render(EventFamilies.store(totals, clock.millis(), repositories, series));
       seenStored = stored;
       readOnce = true;
       failuresLogged = 0;
@@ -159,30 +127,6 @@ public final class EventExposition
     if (due) {
       refresh();
     }
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] both = new byte[a.length + b.length];
-    System.arraycopy(a, 0, both, 0, a.length);
-    System.arraycopy(b, 0, both, a.length, b.length);
-    return both;
-  }
-
-  private static Rendered render(List<MetricFamilySamples> families) {
-    ByteArrayOutputStream plain = new ByteArrayOutputStream();
-    try (Writer writer =
-        new BufferedWriter(new OutputStreamWriter(plain, StandardCharsets.UTF_8), 1 << 16)) {
-      TextFormat.write004(writer, Collections.enumeration(families));
-    } catch (IOException e) {
-      throw new UncheckedIOException("rendering into memory cannot fail", e);
-    }
-    ByteArrayOutputStream gzip = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
-      out.write(plain.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException("compressing in memory cannot fail", e);
-    }
-    return new Rendered(plain.toByteArray(), gzip.toByteArray());
   }
 
   @Override

@@ -2,18 +2,8 @@ package dev.regscope.metrics;
 
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.CounterMetricFamily;
-import io.prometheus.client.exporter.common.TextFormat;
-import java.io.BufferedWriter;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The S3 source's counters on {@code /metrics}: requests by operation (what object storage bills)
@@ -42,21 +32,7 @@ public final class S3Exposition {
   }
 
   /** The text and gzip forms of {@link #families}. */
-  public static EventExposition.Rendered render(
-      Map<String, Long> requests, Map<String, Long> errors) {
-    ByteArrayOutputStream plain = new ByteArrayOutputStream();
-    try (Writer writer =
-        new BufferedWriter(new OutputStreamWriter(plain, StandardCharsets.UTF_8), 1 << 16)) {
-      TextFormat.write004(writer, Collections.enumeration(families(requests, errors)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("rendering into memory cannot fail", e);
-    }
-    ByteArrayOutputStream gzip = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gzip)) {
-      out.write(plain.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException("compressing in memory cannot fail", e);
-    }
-    return new EventExposition.Rendered(plain.toByteArray(), gzip.toByteArray());
+  public static ExpositionPart render(Map<String, Long> requests, Map<String, Long> errors) {
+    return TextPart.render(families(requests, errors));
   }
 }

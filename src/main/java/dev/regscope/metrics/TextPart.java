@@ -17,6 +17,8 @@ import java.util.zip.GZIPOutputStream;
 
 /** A small piece of {@code /metrics} rendered in memory, as text and as its own gzip member. */
 record TextPart(byte[] plain, byte[] gzip) implements ExpositionPart {
+  static final TextPart EMPTY = new TextPart(new byte[0], new byte[0]);
+
   static TextPart render(List<MetricFamilySamples> families) {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     try (Writer writer =
@@ -32,6 +34,18 @@ record TextPart(byte[] plain, byte[] gzip) implements ExpositionPart {
       throw new UncheckedIOException("compressing in memory cannot fail", e);
     }
     return new TextPart(plain.toByteArray(), gzip.toByteArray());
+  }
+
+  /** This part, then {@code next}: gzip members concatenate into one valid gzip body. */
+  TextPart followedBy(TextPart next) {
+    return new TextPart(concat(plain, next.plain), concat(gzip, next.gzip));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = new byte[a.length + b.length];
+    System.arraycopy(a, 0, both, 0, a.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
   }
 
   @Override
