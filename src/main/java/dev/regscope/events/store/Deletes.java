@@ -3,7 +3,6 @@ package dev.regscope.events.store;
 import dev.regscope.events.RegistryEvent;
 import dev.regscope.events.StoredManifests;
 import dev.regscope.events.Target;
-import java.sql.Connection;
 import java.sql.SQLException;
 
 /** Delete events: what they removed from the derived tables, and the audit trail of it. */
@@ -20,39 +19,37 @@ final class Deletes {
    * until garbage collection); a digest known to neither is recorded as a blob. Tags of a deleted
    * manifest are left to the tag deletes the registry sends right after it.
    */
-  void apply(Connection c, RegistryEvent e) throws SQLException {
+  void apply(Writes w, RegistryEvent e) throws SQLException {
     if (e.target() == Target.TAG || e.digest() == null) {
-      deleteTag(c, e);
-    } else if (e.target() == Target.MANIFEST || (e.target() != Target.BLOB && isManifest(c, e))) {
-      deleteManifest(c, e);
+      deleteTag(w, e);
+    } else if (e.target() == Target.MANIFEST || (e.target() != Target.BLOB && isManifest(w, e))) {
+      deleteManifest(w, e);
     } else {
-      deleteBlob(c, e);
+      deleteBlob(w, e);
     }
   }
 
-  private boolean isManifest(Connection c, RegistryEvent e) throws SQLException {
+  private boolean isManifest(Writes w, RegistryEvent e) throws SQLException {
     if (exists(
-        c, "SELECT 1 FROM manifests WHERE registry = ? AND repository = ? AND digest = ?", e)) {
+        w, "SELECT 1 FROM manifests WHERE registry = ? AND repository = ? AND digest = ?", e)) {
       return true;
     }
-    if (exists(c, "SELECT 1 FROM blobs WHERE registry = ? AND repository = ? AND digest = ?", e)) {
+    if (exists(w, "SELECT 1 FROM blobs WHERE registry = ? AND repository = ? AND digest = ?", e)) {
       return false;
     }
     return storage.references(e.digest()).isPresent();
   }
 
-  private void deleteTag(Connection c, RegistryEvent e) throws SQLException {
+  private void deleteTag(Writes w, RegistryEvent e) throws SQLException {
     Object[] tag =
-        Sql.firstRow(
-            c,
+        w.firstRow(
             3,
             "SELECT digest, last_pushed, last_pulled FROM tags"
                 + " WHERE registry = ? AND repository = ? AND tag = ?",
             e.registry(),
             e.repository(),
             e.tag());
-    Sql.update(
-        c,
+    w.update(
         "INSERT INTO deleted_tags (event_id, registry, repository, tag, digest, deleted_at, last_pushed,"
             + " last_pulled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         e.id(),
@@ -63,26 +60,23 @@ final class Deletes {
         EventEffects.millis(e),
         tag[1],
         tag[2]);
-    Sql.update(
-        c,
+    w.update(
         "DELETE FROM tags WHERE registry = ? AND repository = ? AND tag = ?",
         e.registry(),
         e.repository(),
         e.tag());
   }
 
-  private void deleteManifest(Connection c, RegistryEvent e) throws SQLException {
+  private void deleteManifest(Writes w, RegistryEvent e) throws SQLException {
     Object[] manifest =
-        Sql.firstRow(
-            c,
+        w.firstRow(
             3,
             "SELECT media_type, last_pushed, last_pulled FROM manifests"
                 + " WHERE registry = ? AND repository = ? AND digest = ?",
             e.registry(),
             e.repository(),
             Sql.text(e.digest()));
-    Sql.update(
-        c,
+    w.update(
         "INSERT INTO deleted_manifests (event_id, registry, repository, digest, deleted_at, media_type,"
             + " last_pushed, last_pulled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         e.id(),
@@ -93,32 +87,28 @@ final class Deletes {
         manifest[0],
         manifest[1],
         manifest[2]);
-    Sql.update(
-        c,
+    w.update(
         "DELETE FROM manifest_blob WHERE registry = ? AND repository = ? AND manifest = ?",
         e.registry(),
         e.repository(),
         Sql.text(e.digest()));
-    Sql.update(
-        c,
+    w.update(
         "DELETE FROM manifests WHERE registry = ? AND repository = ? AND digest = ?",
         e.registry(),
         e.repository(),
         Sql.text(e.digest()));
   }
 
-  private void deleteBlob(Connection c, RegistryEvent e) throws SQLException {
+  private void deleteBlob(Writes w, RegistryEvent e) throws SQLException {
     Object[] blob =
-        Sql.firstRow(
-            c,
+        w.firstRow(
             2,
             "SELECT size, last_pushed FROM blobs"
                 + " WHERE registry = ? AND repository = ? AND digest = ?",
             e.registry(),
             e.repository(),
             Sql.text(e.digest()));
-    Sql.update(
-        c,
+    w.update(
         "INSERT INTO deleted_blobs (event_id, registry, repository, digest, deleted_at, size, last_pushed)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?)",
         e.id(),
@@ -128,15 +118,14 @@ final class Deletes {
         EventEffects.millis(e),
         blob[0],
         blob[1]);
-    Sql.update(
-        c,
+    w.update(
         "DELETE FROM blobs WHERE registry = ? AND repository = ? AND digest = ?",
         e.registry(),
         e.repository(),
         Sql.text(e.digest()));
   }
 
-  private static boolean exists(Connection c, String sql, RegistryEvent e) throws SQLException {
-    return Sql.exists(c, sql, e.registry(), e.repository(), Sql.text(e.digest()));
+  private static boolean exists(Writes w, String sql, RegistryEvent e) throws SQLException {
+    return w.exists(sql, e.registry(), e.repository(), Sql.text(e.digest()));
   }
 }

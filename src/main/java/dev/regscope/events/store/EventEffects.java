@@ -5,7 +5,6 @@ import dev.regscope.events.Reference;
 import dev.regscope.events.RegistryEvent;
 import dev.regscope.events.StoredManifests;
 import dev.regscope.events.Target;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +30,7 @@ final class EventEffects {
   }
 
   /** Records what a newly stored event says; an action this version does not know says nothing. */
-  void apply(Connection c, RegistryEvent e) throws SQLException {
+  void apply(Writes w, RegistryEvent e) throws SQLException {
     Optional<Action> action = Action.of(e.action());
     if (action.isEmpty()) {
       return; // kept raw in events; nothing known to derive
@@ -40,37 +39,36 @@ final class EventEffects {
       case PUSH, MOUNT -> {
         boolean push = action.get() == Action.PUSH; // a mount moves no bytes and pushes no image
         if (e.target() == Target.MANIFEST) {
-          pushManifest(c, e);
+          pushManifest(w, e);
           if (push) {
-            Traffic.imagePushed(c, e);
+            Traffic.imagePushed(w, e);
           }
         } else {
-          pushBlob(c, e);
+          pushBlob(w, e);
           if (push && e.target() == Target.BLOB) {
-            Traffic.blobPushed(c, e);
+            Traffic.blobPushed(w, e);
           }
         }
       }
       case PULL -> {
         if (e.target() == Target.MANIFEST) {
-          pullManifest(c, e);
+          pullManifest(w, e);
           if (!e.isHead()) {
-            Traffic.imagePulled(c, e);
+            Traffic.imagePulled(w, e);
           }
         } else {
-          pullBlob(c, e);
+          pullBlob(w, e);
           if (!e.isHead() && e.target() == Target.BLOB) {
-            Traffic.blobPulled(c, e);
+            Traffic.blobPulled(w, e);
           }
         }
       }
-      case DELETE -> deletes.apply(c, e);
+      case DELETE -> deletes.apply(w, e);
     }
   }
 
-  private void pushManifest(Connection c, RegistryEvent e) throws SQLException {
-    Sql.update(
-        c,
+  private void pushManifest(Writes w, RegistryEvent e) throws SQLException {
+    w.update(
         "INSERT INTO manifests (registry, repository, digest, media_type, size, last_pushed, last_pulled, pulls)"
             + " VALUES (?, ?, ?, ?, ?, ?, NULL, 0) ON CONFLICT (registry, repository, digest) DO UPDATE SET"
             + " media_type = excluded.media_type, size = excluded.size, last_pushed = "
@@ -81,12 +79,11 @@ final class EventEffects {
         e.mediaType(),
         Sql.size(e.size()),
         millis(e));
-    storeReferences(c, e);
+    storeReferences(w, e);
     if (e.tag() != null) {
       // A tag moved to another manifest starts over: pulls of the image it named before are not
       // pulls of this one.
-      Sql.update(
-          c,
+      w.update(
           "INSERT INTO tags (registry, repository, tag, digest, last_pushed, last_pulled, pulls)"
               + " VALUES (?, ?, ?, ?, ?, NULL, 0) ON CONFLICT (registry, repository, tag) DO UPDATE SET"
               + " digest = excluded.digest, last_pushed = excluded.last_pushed,"
@@ -101,9 +98,8 @@ final class EventEffects {
     }
   }
 
-  private void pushBlob(Connection c, RegistryEvent e) throws SQLException {
-    Sql.update(
-        c,
+  private void pushBlob(Writes w, RegistryEvent e) throws SQLException {
+    w.update(
         "INSERT INTO blobs (registry, repository, digest, media_type, size, last_pushed, last_pulled)"
             + " VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (registry, repository, digest) DO UPDATE SET"
             + " size = excluded.size, last_pushed = "
@@ -116,12 +112,11 @@ final class EventEffects {
         millis(e));
   }
 
-  private void pullManifest(Connection c, RegistryEvent e) throws SQLException {
+  private void pullManifest(Writes w, RegistryEvent e) throws SQLException {
     // A HEAD (a kubelet resolving a tag it has cached) marks the image as in use but downloads
     // nothing.
     int download = e.isHead() ? 0 : 1;
-    Sql.update(
-        c,
+    w.update(
         "INSERT INTO manifests (registry, repository, digest, media_type, size, last_pushed, last_pulled, pulls)"
             + " VALUES (?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (registry, repository, digest) DO UPDATE SET"
             + " last_pulled = "
@@ -134,13 +129,12 @@ final class EventEffects {
         Sql.size(e.size()),
         millis(e),
         download);
-    storeReferences(c, e);
+    storeReferences(w, e);
     if (e.tag() != null) {
       // The registry resolved the tag to this digest when it answered: a tag pushed before regscope
       // listened is
       // learnt here, and a pull newer than the tag's last push says where the tag points.
-      Sql.update(
-          c,
+      w.update(
           "INSERT INTO tags (registry, repository, tag, digest, last_pushed, last_pulled, pulls)"
               + " VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (registry, repository, tag) DO UPDATE SET"
               + " digest = CASE WHEN tags.last_pushed IS NULL OR tags.last_pushed <= excluded.last_pulled"
@@ -156,8 +150,7 @@ final class EventEffects {
           download);
     } else {
       // A pull by digest is a pull of every tag naming that digest.
-      Sql.update(
-          c,
+      w.update(
           "UPDATE tags SET last_pulled = CASE WHEN last_pulled IS NULL OR last_pulled < ? THEN ?"
               + " ELSE last_pulled END, pulls = pulls + ? WHERE registry = ? AND repository = ? AND digest = ?",
           millis(e),
@@ -167,8 +160,7 @@ final class EventEffects {
           e.repository(),
           Sql.text(e.digest()));
     }
-    Sql.update(
-        c,
+    w.update(
         "INSERT INTO repositories (registry, repository, pulls, last_pulled) VALUES (?, ?, ?, ?)"
             + " ON CONFLICT (registry, repository) DO UPDATE SET pulls = repositories.pulls + excluded.pulls,"
             + " last_pulled = "
@@ -179,9 +171,8 @@ final class EventEffects {
         millis(e));
   }
 
-  private void pullBlob(Connection c, RegistryEvent e) throws SQLException {
-    Sql.update(
-        c,
+  private void pullBlob(Writes w, RegistryEvent e) throws SQLException {
+    w.update(
         "INSERT INTO blobs (registry, repository, digest, media_type, size, last_pushed, last_pulled)"
             + " VALUES (?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (registry, repository, digest) DO UPDATE SET"
             + " last_pulled = "
@@ -198,9 +189,9 @@ final class EventEffects {
    * The event's references, else the manifest's own from storage (once: a manifest's bytes never
    * change).
    */
-  private void storeReferences(Connection c, RegistryEvent e) throws SQLException {
+  private void storeReferences(Writes w, RegistryEvent e) throws SQLException {
     if (exists(
-        c,
+        w,
         "SELECT 1 FROM manifest_blob WHERE registry = ? AND repository = ? AND manifest = ?",
         e)) {
       return; // known: a manifest's bytes, and so its references, never change
@@ -221,8 +212,7 @@ final class EventEffects {
             Sql.size(reference.size())
           });
     }
-    Sql.batch(
-        c,
+    w.batch(
         "INSERT INTO manifest_blob (registry, repository, manifest, blob, media_type, size)"
             + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (registry, repository, manifest, blob) DO NOTHING",
         rows);
@@ -232,8 +222,8 @@ final class EventEffects {
     return String.format(LATER, table, column);
   }
 
-  private boolean exists(Connection c, String sql, RegistryEvent e) throws SQLException {
-    return Sql.exists(c, sql, e.registry(), e.repository(), Sql.text(e.digest()));
+  private boolean exists(Writes w, String sql, RegistryEvent e) throws SQLException {
+    return w.exists(sql, e.registry(), e.repository(), Sql.text(e.digest()));
   }
 
   static long millis(RegistryEvent e) {

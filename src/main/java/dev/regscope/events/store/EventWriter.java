@@ -23,6 +23,11 @@ import java.util.Map;
  * rejected_events} instead, so it cannot hold back the registry's queue.
  */
 public final class EventWriter implements EventSink {
+  private static final String INSERT_EVENT =
+      "INSERT INTO events (id, registry, action, target, occurred_at, received_at, repository,"
+          + " digest, tag, media_type, size, method, actor, user_agent, body)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
   private final EventDatabase database;
   private final EventEffects effects;
   private final Clock clock;
@@ -35,13 +40,25 @@ public final class EventWriter implements EventSink {
 
   /** One transaction's work. */
   private interface Work {
-    Stored run(Connection connection) throws SQLException;
+    Stored run(Writes writes) throws SQLException;
   }
 
   @Override
   public Stored store(Delivery delivery) throws SQLException {
+    if (!database.isSqlite()) {
+      // One round trip: every event taken as new, its writes sent with the COMMIT. A redelivered
+      // event breaks the events table's key and rolls it all back; that, and an event the
+      // database refuses, is sorted out statement by statement below.
+      try {
+        return transaction(true, c -> storeAll(c, delivery.events(), delivery.rejected()));
+      } catch (SQLException e) {
+        if (!StoreFailure.isPermanent(e)) {
+          throw failure(e);
+        }
+      }
+    }
     try {
-      return transaction(c -> storeAll(c, delivery.events(), delivery.rejected()));
+      return transaction(false, c -> storeAll(c, delivery.events(), delivery.rejected()));
     } catch (SQLException e) {
       if (!StoreFailure.isPermanent(e)) {
         throw failure(e);
@@ -51,7 +68,7 @@ public final class EventWriter implements EventSink {
     List<Stored> parts = new ArrayList<>();
     for (RegistryEvent event : delivery.events()) {
       try {
-        parts.add(transaction(c -> storeAll(c, List.of(event), List.of())));
+        parts.add(transaction(false, c -> storeAll(c, List.of(event), List.of())));
       } catch (SQLException e) {
         if (!StoreFailure.isPermanent(e)) {
           throw failure(e);
@@ -62,10 +79,10 @@ public final class EventWriter implements EventSink {
                 RejectedEvent.Reason.DATABASE,
                 "the database refused it: " + StoreFailure.firstLine(e),
                 event.body());
-        parts.add(transaction(c -> storeAll(c, List.of(), List.of(refused))));
+        parts.add(transaction(false, c -> storeAll(c, List.of(), List.of(refused))));
       }
     }
-    parts.add(transaction(c -> storeAll(c, List.of(), delivery.rejected())));
+    parts.add(transaction(false, c -> storeAll(c, List.of(), delivery.rejected())));
     return sum(parts);
   }
 
@@ -77,37 +94,46 @@ public final class EventWriter implements EventSink {
     return explained;
   }
 
-  private Stored storeAll(Connection c, List<RegistryEvent> events, List<RejectedEvent> rejected)
+  private Stored storeAll(Writes w, List<RegistryEvent> events, List<RejectedEvent> rejected)
       throws SQLException {
     Map<Action, Integer> stored = new EnumMap<>(Action.class);
     int replayed = 0;
     for (RegistryEvent event : events) {
-      if (insertEvent(c, event)) {
-        effects.apply(c, event);
+      if (insertEvent(w, event)) {
+        effects.apply(w, event);
         Action.of(event.action()).ifPresent(a -> stored.merge(a, 1, Integer::sum));
       } else {
         replayed++;
       }
     }
     List<RejectedEvent> kept =
-        rejected.isEmpty() ? List.of() : RejectedEvents.keep(c, rejected, clock.millis());
+        rejected.isEmpty() ? List.of() : RejectedEvents.keep(w.flushed(), rejected, clock.millis());
     return new Stored(stored, replayed, kept);
   }
 
-  private Stored transaction(Work work) throws SQLException {
+  /** Runs {@code work} in a transaction whose writes go together, or one at a time. */
+  private Stored transaction(boolean together, Work work) throws SQLException {
     database.lockWrite();
     boolean committed = false;
     try (Connection connection = database.connection()) {
       try {
         connection.setAutoCommit(false);
-        Stored stored = work.run(connection);
-        connection.commit();
+        Writes writes = together ? Writes.together(connection) : Writes.immediate(connection);
+        Stored stored = work.run(writes);
+        writes.commit();
         committed = true;
         return stored;
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException e) {
         rollbackQuietly(connection);
         // SQLite after a failed commit ("cannot commit - no transaction is active") is in no
-        // state to reuse: the pool opens a fresh connection instead.
+        // state to reuse: the pool opens a fresh connection instead. A PostgreSQL connection that
+        // met a refused statement (a redelivery's key) is rolled back and as good as new.
+        if (database.isSqlite() || !StoreFailure.isPermanent(e)) {
+          database.discard(connection);
+        }
+        throw e;
+      } catch (RuntimeException e) {
+        rollbackQuietly(connection);
         database.discard(connection);
         throw e;
       }
@@ -136,33 +162,34 @@ public final class EventWriter implements EventSink {
     }
   }
 
-  private boolean insertEvent(Connection c, RegistryEvent e) throws SQLException {
-    int inserted =
-        Sql.update(
-            c,
-            "INSERT INTO events (id, registry, action, target, occurred_at, received_at, repository,"
-                + " digest, tag, media_type, size, method, actor, user_agent, body)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            e.id(),
-            e.registry(),
-            e.action(),
-            e.target().name().toLowerCase(Locale.ROOT),
-            EventEffects.millis(e),
-            clock.millis(),
-            e.repository(),
-            Sql.text(e.digest()),
-            e.tag(),
-            e.mediaType(),
-            Sql.size(e.size()),
-            e.method(),
-            e.actor(),
-            e.userAgent(),
-            e.body());
-    if (inserted == 0) {
+  /**
+   * Stores the event unless it was stored before; whether it was new. Where writes wait, the event
+   * is taken as new and a redelivery fails the transaction on the events table's key instead.
+   */
+  private boolean insertEvent(Writes w, RegistryEvent e) throws SQLException {
+    Object[] row = {
+      e.id(),
+      e.registry(),
+      e.action(),
+      e.target().name().toLowerCase(Locale.ROOT),
+      EventEffects.millis(e),
+      clock.millis(),
+      e.repository(),
+      Sql.text(e.digest()),
+      e.tag(),
+      e.mediaType(),
+      Sql.size(e.size()),
+      e.method(),
+      e.actor(),
+      e.userAgent(),
+      e.body()
+    };
+    if (w.waits()) {
+      w.update(INSERT_EVENT, row);
+    } else if (w.updateNow(INSERT_EVENT + " ON CONFLICT (id) DO NOTHING", row) == 0) {
       return false;
     }
-    Sql.update(
-        c,
+    w.update(
         "INSERT INTO event_counts (registry, action, events) VALUES (?, ?, 1)"
             + " ON CONFLICT (registry, action) DO UPDATE SET events = event_counts.events + 1",
         e.registry(),

@@ -1,7 +1,6 @@
 package dev.regscope.events.store;
 
 import dev.regscope.events.RegistryEvent;
-import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
@@ -17,40 +16,38 @@ final class Traffic {
   /**
    * A manifest GET: an image pulled (its pull counter lives with last_pulled in the pull upsert).
    */
-  static void imagePulled(Connection c, RegistryEvent e) throws SQLException {
-    day(c, e, 1, 0, 0, 0);
+  static void imagePulled(Writes w, RegistryEvent e) throws SQLException {
+    day(w, e, 1, 0, 0, 0);
   }
 
   /** A manifest PUT: an image pushed. */
-  static void imagePushed(Connection c, RegistryEvent e) throws SQLException {
-    totals(c, e, 1, 0, 0);
-    day(c, e, 0, 1, 0, 0);
+  static void imagePushed(Writes w, RegistryEvent e) throws SQLException {
+    totals(w, e, 1, 0, 0);
+    day(w, e, 0, 1, 0, 0);
   }
 
   /**
    * A blob GET: its whole size, as the event gives it (an event does not say whether a range was
    * asked).
    */
-  static void blobPulled(Connection c, RegistryEvent e) throws SQLException {
+  static void blobPulled(Writes w, RegistryEvent e) throws SQLException {
     if (e.size() > 0) {
-      totals(c, e, 0, e.size(), 0);
-      day(c, e, 0, 0, e.size(), 0);
+      totals(w, e, 0, e.size(), 0);
+      day(w, e, 0, 0, e.size(), 0);
     }
   }
 
   /** A blob PUT; a cross-repository mount moves no bytes and never comes here. */
-  static void blobPushed(Connection c, RegistryEvent e) throws SQLException {
+  static void blobPushed(Writes w, RegistryEvent e) throws SQLException {
     if (e.size() > 0) {
-      totals(c, e, 0, 0, e.size());
-      day(c, e, 0, 0, 0, e.size());
+      totals(w, e, 0, 0, e.size());
+      day(w, e, 0, 0, 0, e.size());
     }
   }
 
-  private static void totals(
-      Connection c, RegistryEvent e, long pushes, long pullBytes, long pushBytes)
+  private static void totals(Writes w, RegistryEvent e, long pushes, long pullBytes, long pushBytes)
       throws SQLException {
-    Sql.update(
-        c,
+    w.update(
         "INSERT INTO repositories (registry, repository, pulls, last_pulled, pushes, pull_bytes,"
             + " push_bytes) VALUES (?, ?, 0, NULL, ?, ?, ?) ON CONFLICT (registry, repository) DO UPDATE SET"
             + " pushes = repositories.pushes + excluded.pushes,"
@@ -64,10 +61,9 @@ final class Traffic {
   }
 
   private static void day(
-      Connection c, RegistryEvent e, long pulls, long pushes, long pullBytes, long pushBytes)
+      Writes w, RegistryEvent e, long pulls, long pushes, long pullBytes, long pushBytes)
       throws SQLException {
-    Sql.update(
-        c,
+    w.update(
         "INSERT INTO daily_traffic (registry, repository, day, pulls, pushes, pull_bytes, push_bytes)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (registry, repository, day) DO UPDATE SET"
             + " pulls = daily_traffic.pulls + excluded.pulls,"
