@@ -6,6 +6,7 @@ import dev.regscope.cli.ReportCommand;
 import dev.regscope.cli.SampleCommand;
 import dev.regscope.cli.ScanCommand;
 import dev.regscope.cli.ServeCommand;
+import dev.regscope.cli.SuperviseCommand;
 import dev.regscope.cli.UsageErrors;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Command;
       ScanCommand.class,
       ReportCommand.class,
       QueryCommand.class,
-      SampleCommand.class
+      SampleCommand.class,
+      SuperviseCommand.class
     })
 public final class Main implements Runnable {
   public static void main(String[] args) {

@@ -3,6 +3,7 @@ package dev.regscope.cli;
 import dev.regscope.events.RegistryNames;
 import dev.regscope.events.store.EventDatabase;
 import dev.regscope.metrics.ExpositionPublisher;
+import dev.regscope.metrics.RestartFamilies;
 import dev.regscope.metrics.ScanFreshness;
 import dev.regscope.model.ScanState;
 import dev.regscope.probe.Probes;
@@ -14,6 +15,7 @@ import dev.regscope.scan.SnapshotSource;
 import dev.regscope.server.Endpoints;
 import dev.regscope.server.MetricsServer;
 import dev.regscope.storage.TreeReader;
+import dev.regscope.supervise.Restarts;
 import dev.regscope.targets.TargetDefaults;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -214,6 +216,9 @@ public final class ServeCommand implements Callable<Integer> {
                         scanner instanceof ScanWatchdog watchdog
                             ? Optional.of(watchdog.timeout())
                             : Optional.empty()));
+    // Run by `regscope supervise` (the sidecar): how often it had to start serve again.
+    Restarts.decode(System.getenv(Restarts.ENV))
+        .ifPresent(restarts -> builder.metrics(RestartFamilies.part(restarts)));
     if (receiver != null) {
       builder.events(receiver.receiver()).metrics(receiver.metrics());
     }

@@ -66,6 +66,9 @@ final class DeploymentManifestsTest {
                     dev.regscope.scan.RepositoryFilter.ALL,
                     dev.regscope.metrics.SeriesFilter.ALL));
         families.addAll(dev.regscope.metrics.EventFamilies.process(0, 0));
+        // Under supervise (the sidecar's command): its restarts of serve.
+        families.addAll(
+            dev.regscope.metrics.RestartFamilies.families(dev.regscope.supervise.Restarts.NONE));
         io.prometheus.client.exporter.common.TextFormat.write004(
             text, java.util.Collections.enumeration(families));
       } catch (java.sql.SQLException e) {
@@ -136,24 +139,28 @@ final class DeploymentManifestsTest {
   }
 
   @Test
-  void livenessProbeAsksTheHealthyEndpointOnTheMetricsPort() {
-    JsonNode regscope = container("regscope");
-    JsonNode httpGet = regscope.path("livenessProbe").path("httpGet");
-
-    assertThat(httpGet.path("path").asText()).isEqualTo(Endpoints.HEALTHY);
-    assertThat(refersTo(httpGet.path("port"), metricsPort(regscope)))
-        .as("liveness probe port %s names the container port", httpGet.path("port"))
-        .isTrue();
-  }
-
-  @Test
   void regscopeCanNeverTakeTheRegistryOutOfItsService() {
-    // A pod is ready only when every container is: a readiness (or startup) probe on the sidecar
-    // would make regscope's trouble the registry's. Without one it is ready once it runs. (Nor
-    // may the events component add one: EventsComponentManifestsTest.)
+    // A pod is ready only when every container is, and a container the kubelet restarts (liveness,
+    // a crash, OOM) is not ready until it runs again: minutes at a time once it crash-loops. So no
+    // probe at all, and the container's process is supervise, which restarts serve inside it and
+    // checks /-/healthy on the metrics port itself (the sidecar supervision test runs this
+    // command).
+    // Nor may the events component add a probe: EventsComponentManifestsTest.
     JsonNode regscope = container("regscope");
-    assertThat(regscope.has("readinessProbe")).as("regscope's readinessProbe").isFalse();
-    assertThat(regscope.has("startupProbe")).as("regscope's startupProbe").isFalse();
+    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      assertThat(regscope.has(probe)).as("regscope's " + probe).isFalse();
+    }
+    List<String> command = strings(regscope.path("command"));
+    int supervise = command.indexOf("supervise");
+    assertThat(supervise).as("regscope's command runs supervise: %s", command).isPositive();
+    assertThat(command.subList(supervise + 1, command.size()))
+        .as("supervise runs serve, whose options are the args")
+        .startsWith("--")
+        .endsWith("serve");
+    // supervise's health check is serve's /-/healthy on the port args give (its default URL).
+    assertThat(command.subList(supervise, command.indexOf("--"))).doesNotContain("--health-url");
+    assertThat(metricsPort(regscope).path("containerPort").asInt())
+        .isEqualTo(Endpoints.DEFAULT_PORT);
   }
 
   @Test
@@ -294,11 +301,21 @@ final class DeploymentManifestsTest {
   void entrypointEndsInServeAndTheDeploymentPassesOnlyServeArguments() throws IOException {
     List<String> entrypoint = entrypoint();
     JsonNode regscope = container("regscope");
+    List<String> command = strings(regscope.path("command"));
 
     assertThat(entrypoint).last().isEqualTo("serve");
-    assertThat(regscope.has("command"))
-        .as("a command would replace the image's ENTRYPOINT")
-        .isFalse();
+    // The sidecar's command is supervise running the image's own serve: the same JVM, jar and
+    // options as the ENTRYPOINT but for the heap's share, which leaves room for supervise.
+    List<String> serve = command.subList(command.indexOf("--") + 1, command.size());
+    assertThat(serve).last().isEqualTo("serve");
+    assertThat(serve.get(0)).isEqualTo(entrypoint.get(0));
+    assertThat(serve)
+        .containsSubsequence("-jar", entrypoint.get(entrypoint.indexOf("-jar") + 1), "serve")
+        .contains("-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-XX:MaxRAMPercentage=70");
+    assertThat(command.subList(0, command.indexOf("--")))
+        .containsSubsequence(
+            entrypoint.get(0), "-jar", entrypoint.get(entrypoint.indexOf("-jar") + 1), "supervise")
+        .contains("-XX:-UsePerfData");
     assertThat(strings(regscope.path("args"))).first().isNotEqualTo("serve");
   }
 

@@ -143,6 +143,9 @@ final class EventsComponentManifestsTest {
         .isEqualTo(regscope.path("securityContext").path("runAsGroup").asInt());
     assertThat(regscope.has("readinessProbe")).isFalse();
     assertThat(regscope.has("startupProbe")).isFalse();
+    assertThat(regscope.has("livenessProbe")).isFalse();
+    // The component patches args only: supervise stays the container's process.
+    assertThat(strings(regscope.path("command"))).contains("supervise");
   }
 
   @Test
