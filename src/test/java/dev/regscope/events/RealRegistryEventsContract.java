@@ -217,6 +217,59 @@ abstract class RealRegistryEventsContract {
     assertDeliveriesFailedAndWereRetried();
   }
 
+  @Test
+  void aPullWithAHostAndUserAgentPastTheOldColumnLimitsIsStoredAndTheEventsAfterItFlow()
+      throws Exception {
+    Image image = images.ociImage(new Platform("linux", "amd64", null), images.layer(700));
+    push("poison/app", image, "v1");
+    // The registry copies the request's Host and User-Agent into its event. PostgreSQL's
+    // VARCHAR(255) and VARCHAR(1024) refused such an event for good: answered 503, it was retried
+    // forever and held back every event after it.
+    String host = "h".repeat(300) + ".example";
+    String agent = "agent/" + "x".repeat(2000);
+    assertThat(rawGet("/v2/poison/app/manifests/v1", host, agent)).startsWith("HTTP/1.1 200");
+    client.getManifest("poison/app", "v1"); // an ordinary event after it
+    awaitEverythingStored();
+
+    assertExactlyTheRecordedEvents();
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery("SELECT user_agent, body FROM events WHERE user_agent LIKE 'agent/%'")) {
+      assertThat(r.next()).as("the event of the long request").isTrue();
+      assertThat(r.getString(1)).isEqualTo(agent);
+      assertThat(r.getString(2)).contains(host);
+      assertThat(r.next()).isFalse();
+    }
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM rejected_events")) {
+      r.next();
+      assertThat(r.getLong(1)).as("events set aside").isZero();
+    }
+  }
+
+  /** A GET with these Host and User-Agent headers, which Java's HTTP client will not send. */
+  private String rawGet(String path, String host, String agent) throws IOException {
+    URI base = registry.baseUri();
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      String request =
+          "GET "
+              + path
+              + " HTTP/1.1\r\nHost: "
+              + host
+              + "\r\nUser-Agent: "
+              + agent
+              + "\r\nAccept: application/vnd.oci.image.manifest.v1+json\r\n"
+              + "Connection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
   /**
    * The fault really hit deliveries: the registry logged failed writes to regscope and retried
    * them.
