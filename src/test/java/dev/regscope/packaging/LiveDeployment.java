@@ -87,8 +87,9 @@ final class LiveDeployment implements AutoCloseable {
               """
                   .formatted(storagePort, TOKEN));
       Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+      // Under supervise, as k8s/deployment.yaml runs the sidecar.
       storage =
-          RegscopeProcess.start(
+          RegscopeProcess.startSupervised(
               storagePort,
               tree,
               dir.resolve("storage.log"),

@@ -43,6 +43,36 @@ public final class RegscopeProcess implements AutoCloseable {
    * path; it scans once an hour unless they say otherwise.
    */
   public static RegscopeProcess start(int port, Path storage, Path log, String... arguments) {
+    RegscopeProcess regscope = new RegscopeProcess(serve(port, storage, arguments), log, port);
+    regscope.launch();
+    return regscope;
+  }
+
+  /**
+   * As {@link #start}, under {@code regscope supervise} as the sidecar runs it: the process is
+   * supervise's, and serve exports {@code regscope_restarts_total}.
+   */
+  public static RegscopeProcess startSupervised(
+      int port, Path storage, Path log, String... arguments) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx16m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.regscope.Main",
+                "supervise",
+                "--health-url",
+                "http://127.0.0.1:" + port + "/-/healthy",
+                "--"));
+    command.addAll(serve(port, storage, arguments));
+    RegscopeProcess regscope = new RegscopeProcess(command, log, port);
+    regscope.launch();
+    return regscope;
+  }
+
+  private static List<String> serve(int port, Path storage, String... arguments) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -61,9 +91,7 @@ public final class RegscopeProcess implements AutoCloseable {
     }
     command.addAll(List.of(arguments));
     command.add(storage.toString());
-    RegscopeProcess regscope = new RegscopeProcess(command, log, port);
-    regscope.launch();
-    return regscope;
+    return command;
   }
 
   /**
