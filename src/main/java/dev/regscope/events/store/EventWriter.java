@@ -123,18 +123,15 @@ public final class EventWriter implements EventSink {
         writes.commit();
         committed = true;
         return stored;
-      } catch (SQLException e) {
+      } catch (SQLException | RuntimeException e) {
         rollbackQuietly(connection);
         // SQLite after a failed commit ("cannot commit - no transaction is active") is in no
         // state to reuse: the pool opens a fresh connection instead. A PostgreSQL connection that
         // met a refused statement (a redelivery's key) is rolled back and as good as new.
-        if (database.isSqlite() || !StoreFailure.isPermanent(e)) {
+        if (database.isSqlite()
+            || !(e instanceof SQLException sql && StoreFailure.isPermanent(sql))) {
           database.discard(connection);
         }
-        throw e;
-      } catch (RuntimeException e) {
-        rollbackQuietly(connection);
-        database.discard(connection);
         throw e;
       }
     } finally {
