@@ -28,11 +28,6 @@ final class Sql {
     return bind(kept(c, sql), values).executeUpdate();
   }
 
-  /** Runs statements whose results nobody reads (several, separated by semicolons, may go). */
-  static void execute(Connection c, String sql, Object... values) throws SQLException {
-    bind(kept(c, sql), values).execute();
-  }
-
   /** Runs {@code sql} once per row, in one round trip where the driver can (PostgreSQL). */
   static void batch(Connection c, String sql, List<Object[]> rows) throws SQLException {
     if (rows.isEmpty()) {

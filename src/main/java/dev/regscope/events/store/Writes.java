@@ -1,6 +1,7 @@
 package dev.regscope.events.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -86,6 +87,11 @@ final class Writes {
     Object[] arguments = values.toArray();
     sql.setLength(0);
     values.clear();
-    Sql.execute(connection, statements, arguments);
+    // Not kept like Sql's single statements: a delivery of several events joins their writes into
+    // texts without bound. The driver's own statement cache (bounded, least recently used) keeps
+    // the common ones prepared.
+    try (PreparedStatement statement = Sql.prepare(connection, statements, arguments)) {
+      statement.execute();
+    }
   }
 }
