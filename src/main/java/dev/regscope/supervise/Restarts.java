@@ -2,7 +2,9 @@ package dev.regscope.supervise;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Restarts of {@code serve} by its supervisor, by why the last run ended. The supervisor hands them
@@ -27,7 +29,7 @@ public record Restarts(Map<Reason, Long> byReason) {
     UNHEALTHY;
 
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
 
     /** The reason for an exit with this code (a signal's is 128 plus its number). */
@@ -77,9 +79,9 @@ public record Restarts(Map<Reason, Long> byReason) {
    * What {@link #ENV} says; empty when it is not set (not supervised). A value it cannot read is a
    * supervisor of another version: its parts that read are kept.
    */
-  public static java.util.Optional<Restarts> decode(String text) {
+  public static Optional<Restarts> decode(String text) {
     if (text == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     EnumMap<Reason, Long> counts = new EnumMap<>(Reason.class);
     for (Reason reason : Reason.values()) {
@@ -100,6 +102,6 @@ public record Restarts(Map<Reason, Long> byReason) {
         }
       }
     }
-    return java.util.Optional.of(new Restarts(counts));
+    return Optional.of(new Restarts(counts));
   }
 }

@@ -60,6 +60,12 @@ public final class Supervisor {
       }
       long began = System.nanoTime();
       Restarts.Reason reason = watch(started);
+      if (started.isAlive()) {
+        // SIGKILL does not end a process stuck in the kernel (a read from a hung network mount)
+        // until the read returns; it still holds the port, so a new serve could not listen.
+        LOG.error("regscope serve, pid {}, did not end on SIGKILL; waiting for it", started.pid());
+        started.waitFor();
+      }
       code = started.exitValue();
       Duration ran = Duration.ofNanos(System.nanoTime() - began);
       synchronized (lock) {
