@@ -54,18 +54,9 @@ public final class RegscopeProcess implements AutoCloseable {
    */
   public static RegscopeProcess startSupervised(
       int port, Path storage, Path log, String... arguments) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx16m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.regscope.Main",
-                "supervise",
-                "--health-url",
-                "http://127.0.0.1:" + port + "/-/healthy",
-                "--"));
+    List<String> command = regscope("-Xmx16m");
+    command.addAll(List.of("supervise", "--health-url", "http://127.0.0.1:" + port + "/-/healthy"));
+    command.add("--");
     command.addAll(serve(port, storage, arguments));
     RegscopeProcess regscope = new RegscopeProcess(command, log, port);
     regscope.launch();
@@ -73,25 +64,25 @@ public final class RegscopeProcess implements AutoCloseable {
   }
 
   private static List<String> serve(int port, Path storage, String... arguments) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.regscope.Main",
-                "serve",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                String.valueOf(port)));
+    List<String> command = regscope("-Xmx256m");
+    command.addAll(List.of("serve", "--bind", "127.0.0.1", "--port", String.valueOf(port)));
     if (!List.of(arguments).contains("--scan-interval")) {
       command.addAll(List.of("--scan-interval", "1h"));
     }
     command.addAll(List.of(arguments));
     command.add(storage.toString());
     return command;
+  }
+
+  /** {@code java HEAP -cp <this build> dev.regscope.Main}, for the caller to add a command to. */
+  private static List<String> regscope(String heap) {
+    return new ArrayList<>(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            heap,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.regscope.Main"));
   }
 
   /**
@@ -109,14 +100,7 @@ public final class RegscopeProcess implements AutoCloseable {
    */
   public static RegscopeProcess command(
       int port, Path log, List<String> arguments, java.util.Map<String, String> environment) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.regscope.Main"));
+    List<String> command = regscope("-Xmx256m");
     command.addAll(arguments);
     RegscopeProcess regscope = new RegscopeProcess(command, log, port, environment);
     regscope.launch();
